@@ -1,0 +1,1 @@
+"""Chat-platform adapters: translate platform requests to neutral interactions and back."""

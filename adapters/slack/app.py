@@ -1,0 +1,146 @@
+"""The Slack adapter's front door: Bolt listeners that translate, dispatch and answer.
+
+Every listener runs the engine *before* acknowledging (Bolt's
+`process_before_response=True`): the change, the dedupe key and the outbox rows
+are committed when Slack gets its 200, and no work is left in a background task.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import inbound, render
+from adapters.slack.oauth import EncryptedInstallationStore, state_store
+from adapters.slack.port import SlackPort
+from bot.crypto import TokenCipher
+from bot.db import Database
+from bot.engine import Engine
+from bot.i18n import translator
+from bot.interactions import Interaction, Reply
+from bot.settings import Settings
+
+BOT_SCOPES = [
+    "commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
+    "reactions:read", "channels:history", "groups:history", "im:history", "im:write",
+]
+EVENTS = ["reaction_added", "reaction_removed", "app_home_opened", "team_join", "user_change"]
+ANY = re.compile(r".*")
+
+
+class SlackAdapter:
+    """Holds the Bolt app and the port the worker sends through."""
+
+    def __init__(self, settings: Settings, engine: Engine, db: Database) -> None:
+        self.settings = settings
+        self.engine = engine
+        self.store: EncryptedInstallationStore | None = None
+        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
+        signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
+        if settings.slack_client_id and settings.slack_client_secret:
+            cipher = TokenCipher(settings.secret_key.get_secret_value())
+            self.store = EncryptedInstallationStore(settings.slack_client_id, db.engine, cipher)
+            oauth = AsyncOAuthSettings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                scopes=BOT_SCOPES, installation_store=self.store, state_store=state_store(db.engine),
+                install_path="/slack/install", redirect_uri_path="/slack/oauth_redirect",
+            )
+            self.app = AsyncApp(signing_secret=signing_secret, oauth_settings=oauth,
+                                client=AsyncWebClient(base_url=settings.slack_api_url),
+                                process_before_response=True)
+        else:
+            self.app = AsyncApp(signing_secret=signing_secret,
+                                client=AsyncWebClient(token=token, base_url=settings.slack_api_url),
+                                process_before_response=True)
+        self.port = SlackPort(api_url=settings.slack_api_url, tokens=self.bot_token,
+                              rate=settings.slack_rate_per_second, burst=settings.slack_burst)
+        self._listen()
+
+    async def bot_token(self, team_id: str) -> str | None:
+        """The bot token for a workspace (the single-workspace token, or the stored install)."""
+        if self.store is None:
+            token = self.settings.slack_bot_token
+            return token.get_secret_value() if token else None
+        bot = await self.store.async_find_bot(enterprise_id=None, team_id=team_id)
+        return bot.bot_token if bot else None
+
+    async def _dispatch(self, interaction: Interaction) -> Reply:
+        return await self.engine.dispatch(interaction, self.port)
+
+    def _listen(self) -> None:
+        app = self.app
+        app.command(ANY)(self._on_command)
+        app.shortcut(ANY)(self._on_shortcut)
+        app.action(ANY)(self._on_action)
+        app.view(ANY)(self._on_view)
+        for name in EVENTS:
+            app.event(name)(self._on_event)
+        app.event(ANY)(self._ignore)
+
+    async def _ignore(self, ack: AsyncAck) -> None:
+        await ack()
+
+    async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        reply = await self._dispatch(inbound.command_from_slash(body))
+        if reply.ephemeral:
+            await ack(**render.render_message(reply.ephemeral))
+        else:
+            await ack()
+        await self._open_form(reply, body, client)
+
+    async def _on_shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        reply = await self._dispatch(inbound.action_from_shortcut(body))
+        await ack()
+        await self._open_form(reply, body, client)
+        await self._tell(reply, client, body)
+
+    async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        reply = await self._dispatch(inbound.action_from_block_action(body))
+        await ack()
+        await self._open_form(reply, body, client)
+        await self._tell(reply, client, body)
+
+    async def _on_view(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        submission = inbound.submission_from_view(body)
+        reply = await self._dispatch(submission)
+        if reply.form_errors:
+            await ack(response_action="errors", errors=reply.form_errors)
+        elif reply.ephemeral:
+            t = translator(submission.actor.locale or self.settings.default_locale)
+            view = render.render_notice_modal(t._("Fivefold"), t._("Close"), reply.ephemeral)
+            await ack(response_action="update", view=view)
+        else:
+            await ack()
+
+    async def _on_event(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        interaction = inbound.interaction_from_event(body)
+        reply = await self._dispatch(interaction) if interaction else Reply()
+        await ack()
+        user = interaction.actor.member_external_id if interaction else None
+        if reply.home and user:
+            await client.views_publish(user_id=user, view=render.render_home(reply.home))
+        await self._tell(reply, client, body)
+
+    async def _open_form(self, reply: Reply, body: dict[str, Any], client: AsyncWebClient) -> None:
+        if reply.form and body.get("trigger_id"):
+            await client.views_open(trigger_id=body["trigger_id"], view=render.render_modal(reply.form))
+
+    async def _tell(self, reply: Reply, client: AsyncWebClient, body: dict[str, Any]) -> None:
+        """Show an ephemeral reply outside a command's ack (shortcuts, buttons, reactions)."""
+        if not reply.ephemeral:
+            return
+        event = body.get("event") or {}
+        user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else event.get("user")
+        channel = (body.get("channel") or {}).get("id") or (event.get("item") or {}).get("channel")
+        payload = render.render_message(reply.ephemeral)
+        if channel and user:
+            await client.chat_postEphemeral(channel=channel, user=user, **payload)
+        elif user:
+            await client.chat_postMessage(channel=user, **payload)
+
+

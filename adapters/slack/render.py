@@ -1,0 +1,178 @@
+"""Neutral messages and forms rendered as Slack Block Kit (through slack_sdk's models)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    ImageBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+
+from bot import messages as m
+
+TEXT_LIMIT = 3000
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape user text so `<!channel>`, `<@U…>` and `<url|label>` render literally."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _span(span: m.Plain | m.Strong | m.Mention | m.Link) -> str:
+    if isinstance(span, m.Mention):
+        return f"<@{span.external_id}>"
+    if isinstance(span, m.Strong):
+        return f"*{escape_mrkdwn(span.text)}*" if span.text.strip() else escape_mrkdwn(span.text)
+    if isinstance(span, m.Link):
+        if span.url.startswith(("https://", "http://")) and not set("<>|") & set(span.url):
+            return f"<{span.url}|{escape_mrkdwn(span.label)}>"
+        return escape_mrkdwn(span.label)
+    return escape_mrkdwn(span.text)
+
+
+def mrkdwn(spans: list[m.Span], limit: int = TEXT_LIMIT) -> str:
+    """Spans as Slack mrkdwn, cut to `limit` characters."""
+    text = "".join(_span(span) for span in spans)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _markdown(spans: list[m.Span], limit: int = TEXT_LIMIT) -> MarkdownTextObject:
+    # verbatim: Slack must not turn URLs or #channel words in user text into links
+    return MarkdownTextObject(text=mrkdwn(spans, limit) or " ", verbatim=True)
+
+
+def _plain(text: str, limit: int) -> PlainTextObject:
+    return PlainTextObject(text=(text if len(text) <= limit else text[: limit - 1] + "…") or " ")
+
+
+def _header(block: m.Header) -> Block:
+    return HeaderBlock(text=_plain(block.text, 150))
+
+
+def _text(block: m.Text) -> Block:
+    return SectionBlock(text=_markdown(block.spans))
+
+
+def _fields(block: m.Fields) -> Block:
+    fields = [
+        MarkdownTextObject(text=f"*{escape_mrkdwn(label)}*\n{mrkdwn(value, 1900)}", verbatim=True)
+        for label, value in block.items[:10]
+    ]
+    return SectionBlock(fields=fields)
+
+
+def _image(block: m.Image) -> Block:
+    return ImageBlock(image_url=block.url, alt_text=block.alt[:2000] or " ")
+
+
+def _context(block: m.ContextLine) -> Block:
+    return ContextBlock(elements=[_markdown(block.spans)])
+
+
+def _divider(_block: m.Divider) -> Block:
+    return DividerBlock()
+
+
+def _actions(block: m.Actions) -> Block:
+    buttons = [
+        ButtonElement(
+            text=_plain(button.label, 75), action_id=button.action_id, value=button.value or None,
+            url=button.url, style=None if button.style == "default" else button.style,
+        )
+        for button in block.buttons[:25]
+    ]
+    return ActionsBlock(elements=buttons)
+
+
+RENDERERS: dict[type[Any], Callable[[Any], Block]] = {
+    m.Header: _header, m.Text: _text, m.Fields: _fields, m.Image: _image,
+    m.ContextLine: _context, m.Divider: _divider, m.Actions: _actions,
+}
+
+
+def render_blocks(message: m.Message) -> list[dict[str, Any]]:
+    """The message's blocks as Block Kit JSON (at most 50, action ids made unique)."""
+    blocks = [RENDERERS[type(block)](block).to_dict() for block in message.blocks[:50]]
+    seen: dict[str, int] = {}
+    for block in blocks:
+        for element in block.get("elements", []):
+            action_id = element.get("action_id")
+            if action_id:
+                seen[action_id] = seen.get(action_id, 0) + 1
+                if seen[action_id] > 1:
+                    element["action_id"] = f"{action_id}~{seen[action_id]}"
+    return blocks
+
+
+def render_message(message: m.Message) -> dict[str, Any]:
+    """`chat.postMessage` arguments: `text` (notification fallback) and `blocks`."""
+    return {"text": escape_mrkdwn(message.fallback)[:TEXT_LIMIT] or " ", "blocks": render_blocks(message)}
+
+
+def _input(spec: m.TextInput | m.MemberPicker | m.ChoiceInput) -> InputBlock:
+    element: Any
+    if isinstance(spec, m.TextInput):
+        element = PlainTextInputElement(
+            action_id=spec.input_id, multiline=spec.multiline,
+            max_length=spec.max_length, initial_value=spec.initial or None,
+        )
+    elif isinstance(spec, m.MemberPicker):
+        picker = UserMultiSelectElement if spec.multiple else UserSelectElement
+        initial: Any = spec.initial if spec.multiple else (spec.initial[0] if spec.initial else None)
+        key = "initial_users" if spec.multiple else "initial_user"
+        element = picker(action_id=spec.input_id, **{key: initial or None})
+    else:
+        options = [Option(value=c.value, text=_plain(c.label, 75)) for c in spec.choices[:100]]
+        select = StaticMultiSelectElement if spec.multiple else StaticSelectElement
+        element = select(action_id=spec.input_id, options=options)
+    return InputBlock(
+        block_id=spec.input_id, label=_plain(spec.label, 2000), element=element, optional=spec.optional
+    )
+
+
+def render_modal(form: m.Form) -> dict[str, Any]:
+    """A form as a Slack modal view."""
+    blocks: list[Block] = []
+    if form.intro:
+        blocks.append(SectionBlock(text=_markdown(form.intro)))
+    blocks.extend(_input(spec) for spec in form.inputs)
+    return {
+        "type": "modal",
+        "callback_id": form.form_id,
+        "title": _plain(form.title, 24).to_dict(),
+        "submit": _plain(form.submit_label, 24).to_dict(),
+        "private_metadata": form.state[:3000],
+        "blocks": [block.to_dict() for block in blocks],
+    }
+
+
+def render_notice_modal(title: str, close: str, message: m.Message) -> dict[str, Any]:
+    """A read-only modal showing `message` (the answer to a submitted form)."""
+    return {
+        "type": "modal",
+        "title": _plain(title, 24).to_dict(),
+        "close": _plain(close, 24).to_dict(),
+        "blocks": render_blocks(message),
+    }
+
+
+def render_home(message: m.Message) -> dict[str, Any]:
+    """The App Home tab view."""
+    return {"type": "home", "blocks": render_blocks(message)}

@@ -1,0 +1,86 @@
+"""The composition root: the one place that wires the engine, the programs and the adapters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import programs
+from bot import web
+from bot.db import Database
+from bot.engine import Engine
+from bot.logs import configure_logging
+from bot.router import Router
+from bot.runtime import Runtime
+from bot.settings import Settings, get_settings
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """The engine with every program registered and every configured adapter's port."""
+    db = Database(settings.database_url)
+    router = Router()
+    programs.register_all(router)
+    runtime = Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
+    return runtime
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The ASGI app `fivefold serve` runs (uvicorn factory)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_format)
+    runtime = build_runtime(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start(settings.role)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(title="Fivefold", version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.db = runtime.db
+    app.include_router(web.router)
+    if settings.slack_enabled:
+        from adapters.slack.app import SlackAdapter
+        from adapters.slack.http import slack_router
+
+        slack = SlackAdapter(settings, runtime.engine, runtime.db)
+        runtime.add_port(slack.port)
+        assert settings.slack_signing_secret is not None
+        app.include_router(slack_router(slack, settings.slack_signing_secret.get_secret_value()))
+    return app
+
+
+def create_worker_runtime(settings: Settings | None = None) -> Runtime:
+    """A runtime with every adapter's port but no HTTP (for `fivefold worker`)."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_format)
+    runtime = build_runtime(settings)
+    if settings.slack_enabled:
+        from adapters.slack.app import SlackAdapter
+
+        runtime.add_port(SlackAdapter(settings, runtime.engine, runtime.db).port)
+    return runtime
+
+
+async def seed_demo(settings: Settings) -> str:
+    """Seed the demo organisation; returns a one-line summary."""
+    from programs.demo import seed_demo as seed
+
+    db = Database(settings.database_url)
+    try:
+        tenant = await seed(db)
+    finally:
+        await db.close()
+    return f"demo tenant {tenant.name!r} ({tenant.platform}:{tenant.external_id}) is ready"
+
+
+def slack_manifest(url: str, oauth: bool) -> dict[str, object]:
+    """The Slack app manifest for `url`."""
+    from adapters.slack.manifest import slack_manifest as manifest
+
+    return manifest(url, oauth=oauth)

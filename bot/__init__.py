@@ -1,0 +1,1 @@
+"""Fivefold's platform-neutral engine."""

@@ -1,0 +1,40 @@
+"""What a program handler gets: the tenant, the member, a session and helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Translator
+from bot.models import Member, Tenant
+from bot.settings import Settings
+
+
+@dataclass
+class Context:
+    """One interaction's world. `session` is inside the interaction's transaction."""
+
+    session: AsyncSession
+    tenant: Tenant
+    member: Member
+    settings: Settings
+    t: Translator
+    now: dt.datetime
+
+    def member_zone(self, member: Member | None = None) -> ZoneInfo:
+        """The time zone of `member` (default: the actor), else the tenant's."""
+        return zone_of(member or self.member, self.tenant)
+
+
+def zone_of(member: Member, tenant: Tenant) -> ZoneInfo:
+    """A member's own time zone, falling back to the tenant's default, then UTC."""
+    for name in (member.timezone, tenant.default_timezone):
+        if name:
+            try:
+                return ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+    return ZoneInfo("UTC")

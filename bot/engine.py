@@ -1,0 +1,119 @@
+"""The engine: turns a verified, neutral interaction into one transaction and a reply."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import structlog
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.context import Context
+from bot.db import Database
+from bot.errors import UserFacingError
+from bot.i18n import N_, translator
+from bot.interactions import Interaction, Reply
+from bot.members import MemberDirectory, find_member
+from bot.messages import Message, Text, compose
+from bot.metrics import INTERACTION_SECONDS, INTERACTIONS
+from bot.models import ProcessedEvent, utcnow
+from bot.platform import PlatformPort
+from bot.router import Router
+from bot.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+APOLOGY = N_("Sorry, something went wrong on our side. Nothing was changed; please try again.")
+UNAVAILABLE = N_("Fivefold can't reach its database right now. Nothing was changed; please try again in a minute.")
+
+
+def notice(text: str) -> Message:
+    """A one-paragraph message with trusted (already translated) text."""
+    return Message(fallback=text, blocks=[Text(spans=compose(text))])
+
+
+async def claim_event(session: AsyncSession, key: str, tenant_id: int | None) -> bool:
+    """Insert the platform event's key; False when it was handled before."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(ProcessedEvent).values(
+        key=key[:200], tenant_id=tenant_id, created_at=utcnow()
+    ).on_conflict_do_nothing(index_elements=["key"])
+    result = await session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+class Engine:
+    """Routes interactions to programs, one transaction each, and says what to reply."""
+
+    def __init__(self, db: Database, settings: Settings, router: Router) -> None:
+        self.db = db
+        self.settings = settings
+        self.router = router
+        self.directory = MemberDirectory(db, settings)
+        self.on_commit: list[Callable[[], None]] = []
+
+    async def dispatch(self, interaction: Interaction, port: PlatformPort | None) -> Reply:
+        """Handle `interaction` and return the immediate reply for the actor.
+
+        The program's changes, the event's dedupe key and any outbox rows commit
+        together; a refused request (UserFacingError) rolls everything back.
+        """
+        started = time.perf_counter()
+        platform, kind = interaction.actor.platform, interaction.kind.value
+        t = translator(interaction.actor.locale or self.settings.default_locale)
+        try:
+            reply = await self._dispatch(interaction, port)
+            outcome = "duplicate" if reply.duplicate else ("refused" if reply.refused else "ok")
+        except OperationalError:
+            log.exception("dispatch.database_unavailable", route=interaction.route)
+            reply, outcome = Reply(ephemeral=notice(t._(UNAVAILABLE))), "error"
+        except Exception:
+            log.exception("dispatch.failed", route=interaction.route)
+            reply, outcome = Reply(ephemeral=notice(t._(APOLOGY))), "error"
+        INTERACTIONS.labels(platform, kind, outcome).inc()
+        INTERACTION_SECONDS.labels(platform, kind).observe(time.perf_counter() - started)
+        return reply
+
+    async def _dispatch(self, interaction: Interaction, port: PlatformPort | None) -> Reply:
+        actor = interaction.actor
+        tenant = await self.directory.ensure_tenant(actor)
+        hints = {actor.member_external_id: actor.locale} if actor.locale else {}
+        await self.directory.ensure_members(
+            tenant, (actor.member_external_id, *interaction.mentioned), port, locale_hint=hints
+        )
+        handler = self.router.lookup(interaction)
+        if handler is None:
+            return Reply()
+        locale = actor.locale or tenant.default_locale
+        try:
+            async with self.db.transaction() as session:
+                if interaction.dedupe_key and not await claim_event(
+                    session, f"{actor.platform}:{interaction.dedupe_key}", tenant.id
+                ):
+                    return Reply(duplicate=True)
+                assert tenant.id is not None
+                member = await find_member(
+                    session, tenant_id=tenant.id, external_id=actor.member_external_id
+                )
+                assert member is not None
+                locale = member.locale or locale
+                context = Context(
+                    session=session, tenant=tenant, member=member, settings=self.settings,
+                    t=translator(locale), now=utcnow(),
+                )
+                reply = await handler(context, interaction)
+        except UserFacingError as refusal:
+            text = refusal_text(refusal, locale)
+            errors = {refusal.field: text} if refusal.field else {}
+            return Reply(ephemeral=notice(text), form_errors=errors, refused=True)
+        for callback in self.on_commit:
+            callback()
+        return reply
+
+
+def refusal_text(refusal: UserFacingError, locale: str) -> str:
+    """The refusal's message translated into `locale`, with its parameters."""
+    return translator(locale)._(refusal.message, **refusal.params)

@@ -1,0 +1,150 @@
+"""Tables every lever shares: tenants, members, processed events and the outbox.
+
+Program-specific tables live in `bot/models_*.py` modules imported at the end, so
+that Alembic sees one metadata.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> dt.datetime:
+    """The current time, UTC, time-zone aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as UTC and always read back time-zone aware (SQLite too)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware one")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def created_at_field() -> Any:
+    """A `created_at` column defaulting to now (UTC)."""
+    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+
+
+class Platform(StrEnum):
+    """The chat platforms Fivefold speaks."""
+
+    SLACK = "slack"
+    TEAMS = "teams"
+
+
+class Tenant(SQLModel, table=True):
+    """A Slack workspace or a Microsoft Teams tenant; every other row belongs to one."""
+
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_tenant_platform_ext"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(sa_column=Column(String(16), nullable=False))
+    external_id: str = Field(sa_column=Column(String(64), nullable=False))
+    name: str = Field(default="", sa_column=Column(String(200), nullable=False, default=""))
+    default_locale: str = Field(default="en", sa_column=Column(String(8), nullable=False))
+    default_timezone: str = Field(default="UTC", sa_column=Column(String(64), nullable=False))
+    created_at: dt.datetime = created_at_field()
+
+
+class Member(SQLModel, table=True):
+    """A person (or bot) in a tenant, as the platform knows them."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "external_id", name="uq_member_tenant_ext"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    external_id: str = Field(sa_column=Column(String(64), nullable=False))
+    display_name: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    real_name: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    email: str | None = Field(default=None, sa_column=Column(String(320), nullable=True))
+    timezone: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    locale: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
+    is_bot: bool = False
+    is_deleted: bool = False
+    department: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    location: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
+    country: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
+    start_date: dt.date | None = None
+    profile_synced_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True)
+    )
+    created_at: dt.datetime = created_at_field()
+
+    @property
+    def name(self) -> str:
+        """The name to show for this member."""
+        return self.display_name or self.real_name or self.external_id
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A platform event already handled; its key is inserted in the handling transaction."""
+
+    __tablename__ = "processed_event"
+
+    key: str = Field(sa_column=Column(String(200), primary_key=True))
+    tenant_id: int | None = Field(default=None, foreign_key="tenant.id", index=True)
+    created_at: dt.datetime = created_at_field()
+
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery is in its life."""
+
+    PENDING = "pending"
+    IN_FLIGHT = "in_flight"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class TargetKind(StrEnum):
+    """What a delivery is addressed to."""
+
+    MEMBER = "member"  # a 1:1 message to a person
+    CHANNEL = "channel"  # a post in a channel / conversation
+
+
+class Delivery(SQLModel, table=True):
+    """One message in the outbox: sent by a worker, exactly once per dedupe key."""
+
+    __table_args__ = (
+        UniqueConstraint("dedupe_key", name="uq_delivery_dedupe_key"),
+        Index("ix_delivery_due", "status", "due_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    dedupe_key: str = Field(sa_column=Column(String(200), nullable=False))
+    target_kind: str = Field(sa_column=Column(String(16), nullable=False))
+    target_id: str = Field(sa_column=Column(String(128), nullable=False))
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    locale: str = Field(default="en", sa_column=Column(String(8), nullable=False))
+    message: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    status: str = Field(
+        default=DeliveryStatus.PENDING, sa_column=Column(String(16), nullable=False)
+    )
+    attempts: int = 0
+    due_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    lease_until: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    sent_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    platform_message_id: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: dt.datetime = created_at_field()

@@ -1,0 +1,107 @@
+"""The outbox: every message a program sends is a delivery row, sent later by a worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Message
+from bot.models import Delivery, DeliveryStatus, TargetKind, utcnow
+
+LEASE = dt.timedelta(minutes=5)
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    tenant_id: int,
+    dedupe_key: str,
+    target_kind: TargetKind,
+    target_id: str,
+    message: Message,
+    locale: str = "en",
+    member_id: int | None = None,
+    due_at: dt.datetime | None = None,
+) -> bool:
+    """Add a delivery unless one with `dedupe_key` exists; True when added.
+
+    Runs inside the caller's transaction, so the message is sent if and only if
+    the change that caused it commits.
+    """
+    values: dict[str, Any] = {
+        "tenant_id": tenant_id,
+        "dedupe_key": dedupe_key,
+        "target_kind": target_kind.value,
+        "target_id": target_id,
+        "member_id": member_id,
+        "locale": locale,
+        "message": message.model_dump(mode="json"),
+        "status": DeliveryStatus.PENDING.value,
+        "attempts": 0,
+        "due_at": due_at or utcnow(),
+        "created_at": utcnow(),
+    }
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Delivery).values(**values).on_conflict_do_nothing(
+        index_elements=["dedupe_key"]
+    )
+    result = await session.execute(statement)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def claim_due(
+    session: AsyncSession, *, now: dt.datetime, limit: int
+) -> Sequence[Delivery]:
+    """Lease up to `limit` due deliveries to this worker (SKIP LOCKED on PostgreSQL).
+
+    A delivery whose lease expired (its worker died mid-send) is due again.
+    """
+    due = (
+        (Delivery.status == DeliveryStatus.PENDING.value) & (Delivery.due_at <= now)
+    ) | ((Delivery.status == DeliveryStatus.IN_FLIGHT.value) & (Delivery.lease_until < now))
+    query = select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    rows = (await session.execute(query)).scalars().all()
+    for delivery in rows:
+        delivery.status = DeliveryStatus.IN_FLIGHT.value
+        delivery.lease_until = now + LEASE
+        delivery.attempts += 1
+    return rows
+
+
+async def mark(
+    session: AsyncSession,
+    delivery_id: int,
+    status: DeliveryStatus,
+    *,
+    message_id: str | None = None,
+    error: str | None = None,
+    due_at: dt.datetime | None = None,
+    refund_attempt: bool = False,
+) -> None:
+    """Record what happened to a leased delivery."""
+    values: dict[str, Any] = {"status": status.value, "lease_until": None, "error": error}
+    if status is DeliveryStatus.SENT:
+        values.update(sent_at=utcnow(), platform_message_id=message_id)
+    if due_at is not None:
+        values["due_at"] = due_at
+    if refund_attempt:
+        values["attempts"] = Delivery.attempts - 1
+    await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+
+
+async def status_counts(session: AsyncSession, *, dedupe_prefix: str) -> dict[str, int]:
+    """How many deliveries whose key starts with `dedupe_prefix` are in each status."""
+    rows = await session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.dedupe_key.startswith(dedupe_prefix))  # type: ignore[attr-defined]
+        .group_by(Delivery.status)
+    )
+    return {status: count for status, count in rows.tuples()}

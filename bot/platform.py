@@ -1,0 +1,80 @@
+"""The contract every chat-platform adapter fulfils for the engine."""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.messages import Message
+from bot.models import Delivery, Tenant
+
+
+@dataclass(frozen=True)
+class MemberProfile:
+    """A member as the platform describes them."""
+
+    external_id: str
+    display_name: str = ""
+    real_name: str = ""
+    email: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+    is_bot: bool = False
+    is_deleted: bool = False
+
+
+class Outcome(StrEnum):
+    """How a send attempt ended."""
+
+    SENT = "sent"
+    RETRY_AFTER = "retry_after"  # the platform throttled us: try again after `retry_after`
+    TRANSIENT = "transient"  # network or server trouble: back off and retry
+    PERMANENT = "permanent"  # user gone, channel archived, …: never retry
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The result of one platform call."""
+
+    outcome: Outcome
+    message_id: str | None = None
+    retry_after: float = 0.0
+    reason: str = ""
+
+
+class PlatformPort(abc.ABC):
+    """What the engine needs from a chat platform; one implementation per adapter."""
+
+    platform: str
+
+    @abc.abstractmethod
+    async def send(self, tenant: Tenant, delivery: Delivery, message: Message) -> SendResult:
+        """Post `message` to the delivery's target; never raises for platform errors."""
+
+    @abc.abstractmethod
+    async def fetch_profile(self, tenant: Tenant, external_id: str) -> MemberProfile | None:
+        """Look a member up on the platform (None when unknown)."""
+
+    @abc.abstractmethod
+    def list_profiles(self, tenant: Tenant) -> AsyncIterator[MemberProfile]:
+        """Every member of the tenant, page by page."""
+
+    async def find_sent(self, tenant: Tenant, delivery: Delivery) -> str | None:
+        """The platform id of `delivery` if an earlier attempt already posted it.
+
+        Called before re-sending a delivery that was in flight when a worker died.
+        Platforms that cannot tell return None (and may send twice in that window).
+        """
+        return None
+
+    def tokens_per_second(self) -> tuple[float, int]:
+        """The sustained rate and burst this platform allows per tenant."""
+        return (1.0, 1)
+
+
+def seconds_until(moment: dt.datetime, now: dt.datetime) -> float:
+    """Non-negative seconds from `now` to `moment`."""
+    return max(0.0, (moment - now).total_seconds())

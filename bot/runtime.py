@@ -1,0 +1,82 @@
+"""The running engine: database, router, engine, platform ports and background loops."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import structlog
+
+from bot.db import Database
+from bot.engine import Engine
+from bot.members import MemberDirectory
+from bot.models import Tenant
+from bot.platform import PlatformPort
+from bot.router import Router
+from bot.settings import Role, Settings
+from bot.worker import DeliveryWorker
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything a process runs, wired by the composition root."""
+
+    settings: Settings
+    db: Database
+    router: Router
+    engine: Engine
+    ports: dict[str, PlatformPort] = field(default_factory=dict)
+    worker: DeliveryWorker | None = None
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
+
+    def add_port(self, port: PlatformPort) -> None:
+        """Register a platform the worker can send through."""
+        self.ports[port.platform] = port
+
+    async def start(self, role: Role) -> None:
+        """Check the schema, then start the worker loops that `role` includes."""
+        await self.db.require_head()
+        if role in (Role.ALL, Role.WORKER):
+            self.worker = DeliveryWorker(self.db, self.ports, poll=self.settings.worker_poll_seconds)
+            self.engine.on_commit.append(self.worker.nudge)
+            self._spawn(self.worker.run_forever(self._stop))
+            self._spawn(self._every(self.settings.member_sync_hours * 3600, self.sync_members))
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        self._tasks.append(asyncio.ensure_future(coroutine))
+
+    async def _every(self, seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+        while not self._stop.is_set():
+            try:
+                await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+            except TimeoutError:
+                try:
+                    await job()
+                except Exception:
+                    log.exception("periodic_job.failed", job=getattr(job, "__name__", "job"))
+
+    async def sync_members(self) -> int:
+        """Refresh every tenant's members from its platform; returns members seen."""
+        from sqlalchemy import select
+
+        directory = MemberDirectory(self.db, self.settings)
+        async with self.db.transaction() as session:
+            tenants = list((await session.execute(select(Tenant))).scalars())
+        seen = 0
+        for tenant in tenants:
+            port = self.ports.get(tenant.platform)
+            if port is not None:
+                seen += await directory.sync(tenant, port)
+        return seen
+
+    async def stop(self) -> None:
+        """Stop the loops and close the database."""
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.db.close()

@@ -1,0 +1,124 @@
+"""All configuration, read once from the environment or a `.env` file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigurationError
+
+DEFAULT_SECRET_KEY = "fivefold-development-only-secret-key"
+
+
+class Role(StrEnum):
+    """Which parts of Fivefold a process runs."""
+
+    ALL = "all"
+    WEB = "web"
+    WORKER = "worker"
+
+
+class Settings(BaseSettings):
+    """Fivefold's settings; names are the environment variables in SPEC §2."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    database_url: str = Field("sqlite:///./fivefold.db", alias="DATABASE_URL")
+    environment: Literal["development", "production", "test"] = Field(
+        "development", alias="FIVEFOLD_ENV"
+    )
+
+    slack_signing_secret: SecretStr | None = Field(None, alias="SLACK_SIGNING_SECRET")
+    slack_bot_token: SecretStr | None = Field(None, alias="SLACK_BOT_TOKEN")
+    slack_client_id: str | None = Field(None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(None, alias="SLACK_CLIENT_SECRET")
+    slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
+
+    microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
+    microsoft_app_password: SecretStr | None = Field(None, alias="MICROSOFT_APP_PASSWORD")
+    microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
+    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
+        "MultiTenant", alias="MICROSOFT_APP_TYPE"
+    )
+    teams_openid_metadata_url: str | None = Field(None, alias="TEAMS_OPENID_METADATA_URL")
+
+    secret_key: SecretStr = Field(SecretStr(DEFAULT_SECRET_KEY), alias="FIVEFOLD_SECRET_KEY")
+    role: Role = Field(Role.ALL, alias="FIVEFOLD_ROLE")
+    default_timezone: str = Field("UTC", alias="FIVEFOLD_DEFAULT_TIMEZONE")
+    default_locale: str = Field("en", alias="FIVEFOLD_DEFAULT_LOCALE")
+    anonymity_threshold: int = Field(5, ge=2, alias="FIVEFOLD_ANONYMITY_THRESHOLD")
+    kudos_daily_allowance: int = Field(5, ge=1, alias="FIVEFOLD_KUDOS_DAILY_ALLOWANCE")
+    kudos_emoji: str = Field("raised_hands", alias="FIVEFOLD_KUDOS_EMOJI")
+    log_format: Literal["console", "json"] = Field("console", alias="FIVEFOLD_LOG_FORMAT")
+    worker_poll_seconds: float = Field(1.0, gt=0, alias="FIVEFOLD_WORKER_POLL_SECONDS")
+    slack_rate_per_second: float = Field(
+        1.0, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND"
+    )
+    slack_burst: int = Field(20, ge=1, alias="FIVEFOLD_SLACK_BURST")
+    member_sync_hours: float = Field(24.0, gt=0, alias="FIVEFOLD_MEMBER_SYNC_HOURS")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("DATABASE_URL must be a sqlite:// or postgresql+psycopg:// URL")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("default_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in ("en", "pl", "uk"):
+            raise ValueError("FIVEFOLD_DEFAULT_LOCALE must be one of en, pl, uk")
+        return value
+
+    @model_validator(mode="after")
+    def _safe_outside_development(self) -> Settings:
+        if self.environment == "production":
+            problems = self.production_problems()
+            if problems:
+                raise ValueError("; ".join(problems))
+        return self
+
+    def production_problems(self) -> list[str]:
+        """Return why these settings are unsafe for production (empty when safe)."""
+        problems = []
+        key = self.secret_key.get_secret_value()
+        if key == DEFAULT_SECRET_KEY or len(key) < 32:
+            problems.append("FIVEFOLD_SECRET_KEY must be set to a random value of 32+ characters")
+        if self.slack_bot_token and not self.slack_signing_secret:
+            problems.append("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN")
+        return problems
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True on the embedded SQLite database."""
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def slack_enabled(self) -> bool:
+        """True when Slack is configured in single-workspace or OAuth mode."""
+        return bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_client_id))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc

@@ -1,0 +1,17 @@
+"""The one metadata Alembic compares against: engine tables, program tables, Slack's stores."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+from sqlmodel import SQLModel
+
+
+def target_metadata() -> MetaData:
+    """Import every table definition and return the shared metadata."""
+    import bot.models  # noqa: F401
+    import programs
+    from adapters.slack.oauth import slack_tables
+
+    programs.load_models()
+    slack_tables(SQLModel.metadata)
+    return SQLModel.metadata

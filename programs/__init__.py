@@ -1,0 +1,20 @@
+"""The five levers. Each program registers its handlers with the engine's router."""
+
+from __future__ import annotations
+
+from bot.router import Router
+
+
+def load_models() -> None:
+    """Import every program's tables so that they join the shared metadata."""
+    from programs.reward import models  # noqa: F401
+
+
+def register_all(router: Router) -> None:
+    """Register every program's handlers."""
+    from programs import help as help_program
+    from programs.reward import handlers as reward
+
+    load_models()
+    reward.register(router)
+    help_program.register(router)

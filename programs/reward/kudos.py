@@ -1,0 +1,199 @@
+"""Giving kudos: the rules (allowance, no self-kudos, values) and the rows it writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot import outbox
+from bot.context import Context, zone_of
+from bot.errors import UserFacingError
+from bot.i18n import N_
+from bot.members import find_member
+from bot.models import Member, TargetKind
+from programs.reward import cards
+from programs.reward.models import Kudos, KudosTag, KudosValue
+from programs.reward.values import tenant_values
+
+MAX_MESSAGE = 1000
+
+
+@dataclass(frozen=True)
+class KudosRequest:
+    """What a member asked to give, before the rules are checked."""
+
+    receiver_ids: Sequence[str]
+    message: str
+    values: Sequence[str]
+    channel_id: str | None
+    source: str
+    source_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class Gift:
+    """Kudos given in one act: the receivers, values and the allowance left after it."""
+
+    key: str
+    receivers: list[Member]
+    values: list[str]
+    allowance_left: int
+
+
+def local_day(ctx: Context) -> dt.date:
+    """Today in the giver's own time zone (the allowance's day)."""
+    return ctx.now.astimezone(ctx.member_zone()).date()
+
+
+async def given_today(session: AsyncSession, member: Member, day: dt.date) -> int:
+    """How many kudos `member` gave on their local `day`."""
+    result = await session.execute(
+        select(func.count()).select_from(Kudos).where(
+            Kudos.giver_id == member.id, Kudos.given_on == day
+        )
+    )
+    return int(result.scalar_one())
+
+
+async def lock_giver(ctx: Context) -> None:
+    """Serialise one giver's concurrent requests so the allowance cannot be overrun."""
+    if ctx.session.bind is not None and ctx.session.bind.dialect.name == "postgresql":
+        await ctx.session.execute(
+            select(Member.id).where(Member.id == ctx.member.id).with_for_update()
+        )
+
+
+async def resolve_receivers(ctx: Context, external_ids: Sequence[str]) -> list[Member]:
+    """The receivers as members, refusing self, bots and deactivated accounts."""
+    if not external_ids:
+        raise UserFacingError(N_("Who is it for? Mention at least one person, like `/kudos @name thanks for …`."))
+    receivers = []
+    for external_id in dict.fromkeys(external_ids):
+        assert ctx.tenant.id is not None
+        member = await find_member(ctx.session, tenant_id=ctx.tenant.id, external_id=external_id)
+        if member is None or member.id == ctx.member.id:
+            if member is not None:
+                raise UserFacingError(N_("Kudos are for others — you can't give kudos to yourself."))
+            raise UserFacingError(N_("I couldn't find one of the people you mentioned."))
+        if member.is_bot:
+            raise UserFacingError(N_("{name} is a bot; kudos are for people."), name=member.name)
+        if member.is_deleted:
+            raise UserFacingError(N_("{name} is no longer active here."), name=member.name)
+        receivers.append(member)
+    return receivers
+
+
+async def resolve_values(ctx: Context, slugs: Sequence[str]) -> list[KudosValue]:
+    """The tagged values, refusing unknown ones with the list of valid tags."""
+    assert ctx.tenant.id is not None
+    known = {value.slug: value for value in await tenant_values(ctx.session, ctx.tenant.id)}
+    unknown = [slug for slug in slugs if slug not in known]
+    if unknown:
+        raise UserFacingError(
+            N_("#{unknown} is not one of our values. Use one of: {valid}."),
+            unknown=unknown[0],
+            valid=", ".join(f"#{slug}" for slug in known),
+        )
+    return [known[slug] for slug in slugs]
+
+
+def check_message(message: str) -> str:
+    """The message, refusing empty or oversize text."""
+    message = message.strip()
+    if not message:
+        raise UserFacingError(N_("Add a few words about what they did — kudos need a message."), field="message")
+    if len(message) > MAX_MESSAGE:
+        raise UserFacingError(
+            N_("That message is {length} characters long; please keep kudos under {limit}."),
+            field="message", length=len(message), limit=MAX_MESSAGE,
+        )
+    return message
+
+
+async def give_kudos(ctx: Context, request: KudosRequest) -> Gift:
+    """Record kudos from the actor and queue the public card and the receivers' DMs.
+
+    Raises:
+        UserFacingError: when any rule refuses; nothing is then written.
+    """
+    message = check_message(request.message)
+    receivers = await resolve_receivers(ctx, request.receiver_ids)
+    values = await resolve_values(ctx, request.values)
+    await lock_giver(ctx)
+    day = local_day(ctx)
+    left = ctx.settings.kudos_daily_allowance - await given_today(ctx.session, ctx.member, day)
+    if len(receivers) > left:
+        raise UserFacingError(
+            N_("You have {left} kudos left today and tried to give {wanted}. Your allowance resets at midnight your time."),
+            left=max(left, 0), wanted=len(receivers),
+        )
+    gift = Gift(uuid.uuid4().hex, receivers, [v.slug for v in values], left - len(receivers))
+    await _store(ctx, gift, request, message, values, day)
+    await _announce(ctx, gift, message, request.channel_id)
+    return gift
+
+
+async def _store(
+    ctx: Context, gift: Gift, request: KudosRequest, message: str,
+    values: list[KudosValue], day: dt.date,
+) -> None:
+    assert ctx.tenant.id is not None and ctx.member.id is not None
+    for receiver in gift.receivers:
+        assert receiver.id is not None
+        row = Kudos(
+            tenant_id=ctx.tenant.id, gift_key=gift.key, giver_id=ctx.member.id,
+            receiver_id=receiver.id, message=message, channel_id=request.channel_id,
+            source=request.source, source_ref=request.source_ref, given_on=day, created_at=ctx.now,
+        )
+        ctx.session.add(row)
+        await ctx.session.flush()
+        assert row.id is not None
+        for value in values:
+            assert value.id is not None
+            ctx.session.add(KudosTag(kudos_id=row.id, value_id=value.id))
+    await ctx.session.flush()
+
+
+async def _announce(ctx: Context, gift: Gift, message: str, channel_id: str | None) -> None:
+    assert ctx.tenant.id is not None
+    if channel_id:
+        await outbox.enqueue(
+            ctx.session, tenant_id=ctx.tenant.id, dedupe_key=f"kudos:{gift.key}:card",
+            target_kind=TargetKind.CHANNEL, target_id=channel_id, locale=ctx.t.locale,
+            message=cards.public_card(ctx.t, ctx.member, gift.receivers, message, gift.values),
+        )
+    for receiver in gift.receivers:
+        locale = receiver.locale or ctx.tenant.default_locale
+        await outbox.enqueue(
+            ctx.session, tenant_id=ctx.tenant.id, dedupe_key=f"kudos:{gift.key}:dm:{receiver.id}",
+            target_kind=TargetKind.MEMBER, target_id=receiver.external_id, member_id=receiver.id,
+            locale=locale, message=cards.receiver_dm(locale, ctx.member, message, gift.values, channel_id),
+        )
+
+
+async def take_back(ctx: Context, *, receiver_external_id: str, source_ref: str) -> int:
+    """Withdraw today's reaction kudos for one message; returns how many rows went."""
+    assert ctx.tenant.id is not None
+    receiver = await find_member(ctx.session, tenant_id=ctx.tenant.id, external_id=receiver_external_id)
+    if receiver is None:
+        return 0
+    ids = (await ctx.session.execute(
+        select(Kudos.id).where(
+            Kudos.giver_id == ctx.member.id, Kudos.receiver_id == receiver.id,
+            Kudos.source_ref == source_ref, Kudos.given_on == local_day(ctx),
+        )
+    )).scalars().all()
+    if ids:
+        await ctx.session.execute(delete(KudosTag).where(KudosTag.kudos_id.in_(ids)))  # type: ignore[attr-defined]
+        await ctx.session.execute(delete(Kudos).where(Kudos.id.in_(ids)))  # type: ignore[union-attr]
+    return len(ids)
+
+
+def receiver_zone_day(ctx: Context, member: Member) -> dt.date:
+    """Today in `member`'s own time zone."""
+    return ctx.now.astimezone(zone_of(member, ctx.tenant)).date()

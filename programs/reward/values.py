@@ -1,0 +1,38 @@
+"""The tenant's kudos values, seeded with the defaults on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from programs.reward.models import DEFAULT_VALUES, KudosValue
+
+
+async def tenant_values(session: AsyncSession, tenant_id: int) -> Sequence[KudosValue]:
+    """The tenant's active values in display order (the defaults when it has none)."""
+    query = (
+        select(KudosValue)
+        .where(KudosValue.tenant_id == tenant_id)
+        .order_by(KudosValue.position, KudosValue.slug)  # type: ignore[arg-type]
+    )
+    rows = (await session.execute(query)).scalars().all()
+    if not rows:
+        await seed_default_values(session, tenant_id)
+        rows = (await session.execute(query)).scalars().all()
+    return [row for row in rows if row.active]
+
+
+async def seed_default_values(session: AsyncSession, tenant_id: int) -> None:
+    """Insert the default values (customer-first, ownership, …); safe to repeat."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    rows = [
+        {"tenant_id": tenant_id, "slug": slug, "position": index, "active": True}
+        for index, slug in enumerate(DEFAULT_VALUES)
+    ]
+    await session.execute(
+        insert(KudosValue).values(rows).on_conflict_do_nothing(index_elements=["tenant_id", "slug"])
+    )
