@@ -40,9 +40,9 @@ async def claim_event(session: AsyncSession, key: str, tenant_id: int | None) ->
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(ProcessedEvent).values(
         key=key[:200], tenant_id=tenant_id, created_at=utcnow()
-    ).on_conflict_do_nothing(index_elements=["key"])
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(ProcessedEvent.key)  # type: ignore[arg-type]
     result = await session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    return result.first() is not None
 
 
 class Engine:

@@ -48,11 +48,13 @@ async def enqueue(
     }
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Delivery).values(**values).on_conflict_do_nothing(
-        index_elements=["dedupe_key"]
+    statement = (
+        insert(Delivery).values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Delivery.id)  # type: ignore[arg-type]
     )
     result = await session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    return result.first() is not None
 
 
 async def claim_due(

@@ -226,6 +226,8 @@ class FakeSlack:
                     params = json.loads(raw or "{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
+                if "?" in self.path:
+                    params.update({k: v[0] for k, v in parse_qs(self.path.split("?", 1)[1]).items()})
                 for key in ("blocks", "metadata", "view"):
                     if isinstance(params.get(key), str):
                         try:
