@@ -127,13 +127,13 @@ def test_unknown_subcommand_gets_help(slack):
 
 
 def test_stats_and_leaderboard(slack, sql):
-    slack.command("/kudos", f"<@{BOB}> <@{CAROL}> thanks #empathy", user=ALICE)
-    slack.command("/kudos", f"<@{BOB}> again #empathy", user=DAVE)
-    stats = str(slack.command("/cx", "stats", user=BOB).json()["blocks"])
+    slack.command("/kudos", f"<@{DAVE}> <@{CAROL}> thanks #empathy", user=ALICE)
+    slack.command("/kudos", f"<@{DAVE}> again #empathy", user=BOB)
+    stats = str(slack.command("/cx", "stats", user=DAVE).json()["blocks"])
     assert "2 in all, 2 this month" in stats and "#empathy × 2" in stats
     mine = str(slack.command("/cx", "stats", user=ALICE).json()["blocks"])
     assert "3 kudos left to give today" in mine
     board = slack.command("/cx", "leaderboard", user=ALICE).json()["blocks"]
     ranking = board[1]["text"]["text"]
-    assert ranking.startswith(f"1. <@{BOB}> — 2")
+    assert ranking.startswith(f"1. <@{DAVE}> — 2")
     assert f"2. <@{CAROL}> — 1" in ranking

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ class Phase:
         def pct(q: float) -> float | None:
             if not ordered:
                 return None
-            return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))] * 1000
+            return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1] * 1000
 
         return {
             "name": self.name, "sent": self.sent, "ok": self.ok, "errors": self.errors,
