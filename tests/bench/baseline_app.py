@@ -74,11 +74,16 @@ def create_app() -> FastAPI:
             return Response("invalid signature", status_code=401)
         fields = {key: values[0] for key, values in parse_qs(body.decode("utf-8")).items()}
         async with engine.begin() as conn:
-            await conn.execute(INSERT, {
-                "trigger_id": fields.get("trigger_id", ""), "team_id": fields.get("team_id", ""),
-                "user_id": fields.get("user_id", ""), "body": fields.get("text", ""),
-                "created_at": dt.datetime.now(dt.UTC),
-            })
+            await conn.execute(
+                INSERT,
+                {
+                    "trigger_id": fields.get("trigger_id", ""),
+                    "team_id": fields.get("team_id", ""),
+                    "user_id": fields.get("user_id", ""),
+                    "body": fields.get("text", ""),
+                    "created_at": dt.datetime.now(dt.UTC),
+                },
+            )
         return JSONResponse(REPLY)
 
     return app

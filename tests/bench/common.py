@@ -19,9 +19,15 @@ def pair(users: list[str], index: int) -> tuple[str, str]:
     return users[index % count], users[(index + offset) % count]
 
 
-def kudos_request(users: list[str], index: int, *, secret: str, trigger_prefix: str) -> tuple[bytes, dict[str, str]]:
+def kudos_request(
+    users: list[str], index: int, *, secret: str, trigger_prefix: str
+) -> tuple[bytes, dict[str, str]]:
     """The signed `/kudos` slash command number `index` (its own trigger_id)."""
     giver, receiver = pair(users, index)
-    body = slash_body("/kudos", TEXT.format(receiver=receiver), user=giver,
-                      trigger_id=f"{trigger_prefix}.{index}.bench")
+    body = slash_body(
+        "/kudos",
+        TEXT.format(receiver=receiver),
+        user=giver,
+        trigger_id=f"{trigger_prefix}.{index}.bench",
+    )
     return body.encode(), signed_headers(body, secret=secret)

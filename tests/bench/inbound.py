@@ -133,13 +133,19 @@ def fivefold_command() -> list[str]:
     found = shutil.which("fivefold")
     if found:
         return [found]
-    return [sys.executable, "-c", "import sys; sys.argv[0] = 'fivefold'; from bot.cli import main; main()"]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; sys.argv[0] = 'fivefold'; from bot.cli import main; main()",
+    ]
 
 
 def clean_environment() -> dict[str, str]:
     """This process's environment without any Fivefold, Slack or Teams settings."""
     prefixes = ("FIVEFOLD_", "SLACK_", "MICROSOFT_", "TEAMS_", "BENCH_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(prefixes) and k != "DATABASE_URL"}
+    return {
+        k: v for k, v in os.environ.items() if not k.startswith(prefixes) and k != "DATABASE_URL"
+    }
 
 
 class Server:
@@ -155,8 +161,14 @@ class Server:
 
     def __enter__(self) -> Server:
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(self.argv, env=self.env, cwd=ROOT, stdout=log,
-                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(
+                self.argv,
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
         self.wait_ready()
         return self
 
@@ -174,8 +186,10 @@ class Server:
         last = "no answer"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode} before it was ready\n"
-                                   + tail(self.log_path))
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode} before it was ready\n"
+                    + tail(self.log_path)
+                )
             try:
                 with urllib.request.urlopen(self.url + "/readyz", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
@@ -186,7 +200,9 @@ class Server:
             except OSError as exc:
                 last = str(exc)
             time.sleep(0.1)
-        raise RuntimeError(f"server not ready after {READY_TIMEOUT:.0f} s ({last})\n" + tail(self.log_path))
+        raise RuntimeError(
+            f"server not ready after {READY_TIMEOUT:.0f} s ({last})\n" + tail(self.log_path)
+        )
 
     def stop(self) -> None:
         process = self.process
@@ -207,18 +223,43 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
-def run_load(url: str, plan: Plan, expect: str) -> dict[str, Any]:
+def run_load(url: str, plan: Plan, expect: str, server_pid: int | None = None) -> dict[str, Any]:
     """Run the load generator in its own process against `url`; its JSON figures."""
     argv = [
-        sys.executable, "-m", "tests.bench.loadgen", "--url", url, "--secret", SIGNING_SECRET,
-        "--users", str(plan.users), "--trigger-prefix", uuid.uuid4().hex[:12], "--expect", expect,
-        "--warmup", str(plan.warmup), "--rate", str(plan.rate), "--open-seconds", str(plan.open_seconds),
-        "--closed-seconds", str(plan.closed_seconds), "--concurrency", str(plan.concurrency),
+        sys.executable,
+        "-m",
+        "tests.bench.loadgen",
+        "--url",
+        url,
+        "--secret",
+        SIGNING_SECRET,
+        "--users",
+        str(plan.users),
+        "--trigger-prefix",
+        uuid.uuid4().hex[:12],
+        "--expect",
+        expect,
+        "--warmup",
+        str(plan.warmup),
+        "--rate",
+        str(plan.rate),
+        "--open-seconds",
+        str(plan.open_seconds),
+        "--closed-seconds",
+        str(plan.closed_seconds),
+        "--concurrency",
+        str(plan.concurrency),
     ]
+    if server_pid is not None:
+        argv += ["--server-pid", str(server_pid)]
     bound = plan.open_seconds + plan.closed_seconds + 120
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, timeout=bound, check=False, env=clean_environment())
+    done = subprocess.run(
+        argv, cwd=ROOT, capture_output=True, timeout=bound, check=False, env=clean_environment()
+    )
     if done.returncode != 0:
-        raise RuntimeError(f"load generator failed ({done.returncode}):\n{done.stderr.decode()[-2000:]}")
+        raise RuntimeError(
+            f"load generator failed ({done.returncode}):\n{done.stderr.decode()[-2000:]}"
+        )
     figures: dict[str, Any] = json.loads(done.stdout.decode().strip().splitlines()[-1])
     return figures
 
@@ -239,7 +280,7 @@ def count_rows(url: str, table: str) -> int | None:
 
 def measure(result: Result, server: Server, plan: Plan, expect: str) -> None:
     before = cpu_seconds(server.pid)
-    result.phases = run_load(server.url, plan, expect)
+    result.phases = run_load(server.url, plan, expect, server.pid)
     after = cpu_seconds(server.pid)
     if before is not None and after is not None:
         result.cpu_seconds = after - before
@@ -247,14 +288,24 @@ def measure(result: Result, server: Server, plan: Plan, expect: str) -> None:
 
 
 def run_baseline(database: str, url: str, plan: Plan, workdir: Path) -> Result:
-    result = Result(f"baseline-{database}", database, "baseline", log_path=workdir / f"baseline-{database}.log")
+    result = Result(
+        f"baseline-{database}", database, "baseline", log_path=workdir / f"baseline-{database}.log"
+    )
     engine = create_engine(sync_url(url))
     with engine.begin() as conn:
         conn.execute(text(TABLE_DDL[database]))
     engine.dispose()
     env = {**clean_environment(), "BENCH_DATABASE_URL": url, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    argv = [sys.executable, "-m", "uvicorn", "tests.bench.baseline_app:create_app", "--factory",
-            "--log-level", "warning", "--no-access-log"]
+    argv = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "tests.bench.baseline_app:create_app",
+        "--factory",
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     assert result.log_path is not None
     with Server(argv, env, result.log_path) as server:
         measure(result, server, plan, expect="")
@@ -263,11 +314,17 @@ def run_baseline(database: str, url: str, plan: Plan, workdir: Path) -> Result:
 
 
 def run_fivefold(database: str, url: str, plan: Plan, slack_url: str, workdir: Path) -> Result:
-    result = Result(f"fivefold-{database}", database, "fivefold", log_path=workdir / f"fivefold-{database}.log")
+    result = Result(
+        f"fivefold-{database}", database, "fivefold", log_path=workdir / f"fivefold-{database}.log"
+    )
     env = {
         **clean_environment(),
-        "DATABASE_URL": url, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_API_URL": slack_url, "FIVEFOLD_ENV": "test", "FIVEFOLD_LOG_FORMAT": "json",
+        "DATABASE_URL": url,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-bench",
+        "SLACK_API_URL": slack_url,
+        "FIVEFOLD_ENV": "test",
+        "FIVEFOLD_LOG_FORMAT": "json",
         "FIVEFOLD_KUDOS_DAILY_ALLOWANCE": "1000000",
     }
     assert result.log_path is not None
@@ -323,13 +380,22 @@ def summarise_log(path: Path) -> str:
     return summary
 
 
-def run_database(database: str, url: str, baseline_url: str, plan: Plan, fake: FakeSlack,
-                 workdir: Path) -> list[Result]:
+def run_database(
+    database: str, url: str, baseline_url: str, plan: Plan, fake: FakeSlack, workdir: Path
+) -> list[Result]:
     return [
-        guarded(f"baseline-{database}", database, "baseline",
-                lambda: run_baseline(database, baseline_url, plan, workdir)),
-        guarded(f"fivefold-{database}", database, "fivefold",
-                lambda: run_fivefold(database, url, plan, fake.url, workdir)),
+        guarded(
+            f"baseline-{database}",
+            database,
+            "baseline",
+            lambda: run_baseline(database, baseline_url, plan, workdir),
+        ),
+        guarded(
+            f"fivefold-{database}",
+            database,
+            "fivefold",
+            lambda: run_fivefold(database, url, plan, fake.url, workdir),
+        ),
     ]
 
 
@@ -341,10 +407,24 @@ def ms(value: Any) -> str:
 
 
 def render(results: list[Result], plan: Plan) -> str:
-    headers = ["target", f"@{plan.rate:.0f}/s rps", "p50 ms", "p99 ms", "err",
-               f"max({plan.concurrency}) rps", "p50 ms", "p99 ms", "err", "vs base",
-               "peak RSS MiB", "CPU ms/req"]
-    baseline_rps = {r.database: r.phase("closed").get("rps") for r in results if r.kind == "baseline"}
+    headers = [
+        "target",
+        f"@{plan.rate:.0f}/s rps",
+        "p50 ms",
+        "p99 ms",
+        "err",
+        ">3 s",
+        f"max({plan.concurrency}) rps",
+        "p50 ms",
+        "p99 ms",
+        "err",
+        "vs base",
+        "peak RSS MiB",
+        "CPU ms/req",
+    ]
+    baseline_rps = {
+        r.database: r.phase("closed").get("rps") for r in results if r.kind == "baseline"
+    }
     rows: list[list[str]] = []
     for r in results:
         if r.failure:
@@ -353,20 +433,36 @@ def render(results: list[Result], plan: Plan) -> str:
         fixed, closed = r.phase("open"), r.phase("closed")
         base = baseline_rps.get(r.database)
         ratio = closed.get("rps", 0) / base if base and r.kind == "fivefold" else None
-        cpu = (r.cpu_seconds * 1000 / r.requests) if r.cpu_seconds is not None and r.requests else None
-        rows.append([
-            r.name, f"{fixed.get('rps', 0):.1f}", ms(fixed.get("p50_ms")), ms(fixed.get("p99_ms")),
-            str(fixed.get("errors", "-")), f"{closed.get('rps', 0):.1f}", ms(closed.get("p50_ms")),
-            ms(closed.get("p99_ms")), str(closed.get("errors", "-")),
-            "-" if ratio is None else f"{ratio:.0%}",
-            "-" if r.peak_rss_kib is None else f"{r.peak_rss_kib / 1024:.0f}",
-            ms(cpu),
-        ])
+        cpu = (
+            (r.cpu_seconds * 1000 / r.requests)
+            if r.cpu_seconds is not None and r.requests
+            else None
+        )
+        rows.append(
+            [
+                r.name,
+                f"{fixed.get('rps', 0):.1f}",
+                ms(fixed.get("p50_ms")),
+                ms(fixed.get("p99_ms")),
+                str(fixed.get("errors", "-")),
+                str(fixed.get("over_3s", "-")),
+                f"{closed.get('rps', 0):.1f}",
+                ms(closed.get("p50_ms")),
+                ms(closed.get("p99_ms")),
+                str(closed.get("errors", "-")),
+                "-" if ratio is None else f"{ratio:.0%}",
+                "-" if r.peak_rss_kib is None else f"{r.peak_rss_kib / 1024:.0f}",
+                ms(cpu),
+            ]
+        )
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     line = "+".join("-" * (w + 2) for w in widths)
 
     def fmt(cells: list[str]) -> str:
-        return "|".join(f" {c:<{w}} " if i == 0 else f" {c:>{w}} " for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "|".join(
+            f" {c:<{w}} " if i == 0 else f" {c:>{w}} "
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
 
     out = [line, fmt(headers), line, *(fmt(row) for row in rows), line]
     return "\n".join(out)
@@ -386,16 +482,22 @@ def verdicts(results: list[Result], plan: Plan) -> list[str]:
         p99 = fixed.get("p99_ms")
         errors = int(fixed.get("errors", 0)) + int(closed.get("errors", 0))
         p99_ok = p99 is not None and p99 < P99_TARGET_MS and int(fixed.get("errors", 0)) == 0
-        lines.append(f"{database}: p99 < {P99_TARGET_MS:.0f} ms at {plan.rate:.0f} req/s (no errors): "
-                     f"{'met' if p99_ok else 'NOT MET'} (p99 {ms(p99)} ms, {fixed.get('errors', '-')} errors, "
-                     f"{fixed.get('over_3s', 0)} over Slack's 3 s)")
+        lines.append(
+            f"{database}: p99 < {P99_TARGET_MS:.0f} ms at {plan.rate:.0f} req/s (no errors): "
+            f"{'met' if p99_ok else 'NOT MET'} (p99 {ms(p99)} ms, {fixed.get('errors', '-')} errors, "
+            f"{fixed.get('over_3s', 0)} over Slack's 3 s)"
+        )
         if base is None or base.failure or not base.phase("closed").get("rps"):
-            lines.append(f"{database}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: no baseline figure")
+            lines.append(
+                f"{database}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: no baseline figure"
+            )
         else:
             ratio = closed.get("rps", 0) / base.phase("closed")["rps"]
-            lines.append(f"{database}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: "
-                         f"{'met' if ratio >= THROUGHPUT_TARGET else 'NOT MET'} ({ratio:.0%}: "
-                         f"{closed.get('rps', 0):.1f} vs {base.phase('closed')['rps']:.1f} req/s)")
+            lines.append(
+                f"{database}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: "
+                f"{'met' if ratio >= THROUGHPUT_TARGET else 'NOT MET'} ({ratio:.0%}: "
+                f"{closed.get('rps', 0):.1f} vs {base.phase('closed')['rps']:.1f} req/s)"
+            )
         if errors:
             lines.append(f"{database}: Fivefold answered {errors} measured requests with an error")
     return lines
@@ -410,10 +512,19 @@ def details(results: list[Result]) -> list[str]:
                 lines.append(f"    log: {r.log_path}")
             continue
         warm = r.phase("warmup")
-        lines.append(f"{r.name}: warm-up {warm.get('ok', 0)}/{warm.get('sent', 0)} ok in "
-                     f"{warm.get('elapsed_s', 0):.1f} s; {r.accepted}/{r.requests} accepted, "
-                     f"{r.rows if r.rows is not None else '?'} rows written; "
-                     f"closed-loop max {ms(r.phase('closed').get('max_ms'))} ms")
+        lines.append(
+            f"{r.name}: warm-up {warm.get('ok', 0)}/{warm.get('sent', 0)} ok in "
+            f"{warm.get('elapsed_s', 0):.1f} s; {r.accepted}/{r.requests} accepted, "
+            f"{r.rows if r.rows is not None else '?'} rows written; "
+            f"closed-loop max {ms(r.phase('closed').get('max_ms'))} ms"
+        )
+        shares = []
+        for phase in r.phases.values():
+            server, client = phase.get("server_cpu_share"), phase.get("client_cpu_share")
+            if server is not None and client is not None:
+                shares.append(f"{phase['name']} {server:.0%}/{client:.0%}")
+        if shares:
+            lines.append("    CPU of one core, server/load generator: " + ", ".join(shares))
         for phase in r.phases.values():
             for sample in phase.get("error_samples", [])[:2]:
                 lines.append(f"    {phase['name']} error: {sample}")
@@ -427,29 +538,45 @@ def details(results: list[Result]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Fivefold's inbound benchmark (SPEC §4).")
-    parser.add_argument("--quick", action="store_true", help="shorter phases (about a minute in all)")
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter phases (about a minute in all)"
+    )
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
-    parser.add_argument("--users", type=int, default=200, help="workspace users (givers and receivers)")
+    parser.add_argument(
+        "--users", type=int, default=200, help="workspace users (givers and receivers)"
+    )
     args = parser.parse_args()
     if args.users < 2:
         parser.error("--users must be at least 2")
-    plan = (Plan(args.users, args.users, 100.0, 4.0, 3.0, 16) if args.quick
-            else Plan(args.users, args.users, 100.0, 10.0, 8.0, 16))
+    plan = (
+        Plan(args.users, args.users, 100.0, 4.0, 3.0, 16)
+        if args.quick
+        else Plan(args.users, args.users, 100.0, 10.0, 8.0, 16)
+    )
     workdir = Path(tempfile.mkdtemp(prefix="fivefold-bench-"))
     started = time.monotonic()
     results: list[Result] = []
     notes: list[str] = []
-    print(f"inbound benchmark: {plan.users} users, {plan.rate:.0f} req/s for {plan.open_seconds:.0f} s, "
-          f"{plan.concurrency} clients for {plan.closed_seconds:.0f} s; work files in {workdir}",
-          file=sys.stderr, flush=True)
+    print(
+        f"inbound benchmark: {plan.users} users, {plan.rate:.0f} req/s for {plan.open_seconds:.0f} s, "
+        f"{plan.concurrency} clients for {plan.closed_seconds:.0f} s; work files in {workdir}",
+        file=sys.stderr,
+        flush=True,
+    )
     with FakeSlack() as fake:
         for uid in user_ids(plan.users):
             fake.add_user(uid, f"Bench {uid[-5:]}", tz="Europe/Warsaw", locale="en-US")
         sqlite_dir = workdir / "sqlite"
         sqlite_dir.mkdir()
         fivefold_db = databases.sqlite_template(sqlite_dir)
-        results += run_database("sqlite", f"sqlite:///{fivefold_db}", f"sqlite:///{sqlite_dir / 'baseline.db'}",
-                                plan, fake, workdir)
+        results += run_database(
+            "sqlite",
+            f"sqlite:///{fivefold_db}",
+            f"sqlite:///{sqlite_dir / 'baseline.db'}",
+            plan,
+            fake,
+            workdir,
+        )
         problem = "skipped (--sqlite-only)" if args.sqlite_only else databases.postgres_reachable()
         if problem:
             notes.append(f"PostgreSQL at {databases.POSTGRES_URL}: {problem}; SQLite only.")
@@ -464,9 +591,11 @@ def main() -> None:
     shutil.rmtree(sqlite_dir, ignore_errors=True)
 
     print()
-    print(f"Inbound: signed /kudos slash commands (SPEC §4); fixed rate {plan.rate:.0f} req/s for "
-          f"{plan.open_seconds:.0f} s, then {plan.concurrency} concurrent clients for {plan.closed_seconds:.0f} s; "
-          f"latency in ms, 'vs base' = Fivefold/baseline closed-loop throughput")
+    print(
+        f"Inbound: signed /kudos slash commands (SPEC §4); fixed rate {plan.rate:.0f} req/s for "
+        f"{plan.open_seconds:.0f} s, then {plan.concurrency} concurrent clients for {plan.closed_seconds:.0f} s; "
+        f"latency in ms, 'vs base' = Fivefold/baseline closed-loop throughput"
+    )
     print(render(results, plan))
     for line in verdicts(results, plan):
         print(line)

@@ -13,8 +13,10 @@ import argparse
 import asyncio
 import json
 import math
+import os
 import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +42,8 @@ class Phase:
     samples: list[str] = field(default_factory=list)
     elapsed: float = 0.0
     sent: int = 0
+    client_cpu: float = 0.0
+    server_cpu: float | None = None
 
     def error(self, what: str) -> None:
         self.errors += 1
@@ -55,11 +59,22 @@ class Phase:
             return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1] * 1000
 
         return {
-            "name": self.name, "sent": self.sent, "ok": self.ok, "errors": self.errors,
+            "name": self.name,
+            "sent": self.sent,
+            "ok": self.ok,
+            "errors": self.errors,
             "elapsed_s": round(self.elapsed, 3),
             "rps": round(self.ok / self.elapsed, 1) if self.elapsed else 0.0,
-            "p50_ms": pct(0.50), "p99_ms": pct(0.99), "max_ms": ordered[-1] * 1000 if ordered else None,
+            "p50_ms": pct(0.50),
+            "p99_ms": pct(0.99),
+            "max_ms": ordered[-1] * 1000 if ordered else None,
             "over_3s": sum(1 for latency in ordered if latency > SLACK_ACK_LIMIT),
+            "client_cpu_share": round(self.client_cpu / self.elapsed, 3) if self.elapsed else None,
+            "server_cpu_share": (
+                round(self.server_cpu / self.elapsed, 3)
+                if self.elapsed and self.server_cpu is not None
+                else None
+            ),
             "error_samples": self.samples,
         }
 
@@ -82,7 +97,9 @@ class Target:
 
     async def fire(self, phase: Phase, since: float | None = None) -> None:
         """Send one request; record its latency (from `since`, default now) or its error."""
-        body, headers = kudos_request(self.users, self.take(), secret=self.secret, trigger_prefix=self.prefix)
+        body, headers = kudos_request(
+            self.users, self.take(), secret=self.secret, trigger_prefix=self.prefix
+        )
         started = time.perf_counter() if since is None else since
         phase.sent += 1
         try:
@@ -150,14 +167,42 @@ async def closed_loop(target: Target, concurrency: int, seconds: float) -> Phase
     return phase
 
 
+def server_cpu(pid: int | None) -> float | None:
+    """User + system CPU seconds the server process has used (Linux /proc)."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measured(coroutine: Awaitable[Phase], server_pid: int | None) -> Phase:
+    """Run a phase, adding the CPU time this process and the server spent in it."""
+    client, server = time.process_time(), server_cpu(server_pid)
+    phase = await coroutine
+    phase.client_cpu = time.process_time() - client
+    after = server_cpu(server_pid)
+    if server is not None and after is not None:
+        phase.server_cpu = after - server
+    return phase
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    connector = aiohttp.TCPConnector(limit=args.max_connections, limit_per_host=args.max_connections)
+    connector = aiohttp.TCPConnector(
+        limit=args.max_connections, limit_per_host=args.max_connections
+    )
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT)
+    pid = args.server_pid
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         target = Target(args, session)
-        phases = [await warmup(target, args.warmup, min(args.concurrency, 4))]
-        phases.append(await open_loop(target, args.rate, args.open_seconds))
-        phases.append(await closed_loop(target, args.concurrency, args.closed_seconds))
+        phases = [await measured(warmup(target, args.warmup, min(args.concurrency, 4)), pid)]
+        phases.append(await measured(open_loop(target, args.rate, args.open_seconds), pid))
+        phases.append(
+            await measured(closed_loop(target, args.concurrency, args.closed_seconds), pid)
+        )
     return {phase.name: phase.summary() for phase in phases}
 
 
@@ -174,6 +219,9 @@ def main() -> None:
     parser.add_argument("--closed-seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-connections", type=int, default=200)
+    parser.add_argument(
+        "--server-pid", type=int, default=None, help="for the server's CPU time per phase"
+    )
     args = parser.parse_args()
     host = urlsplit(args.url).hostname
     if host != "127.0.0.1":
