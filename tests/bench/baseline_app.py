@@ -48,7 +48,7 @@ REPLY = {"response_type": "ephemeral", "text": "Kudos sent"}
 
 
 def create_app() -> FastAPI:
-    """The baseline app (uvicorn factory); configured by BENCH_DATABASE_URL and SLACK_SIGNING_SECRET."""
+    """The baseline app (uvicorn factory), from BENCH_DATABASE_URL and SLACK_SIGNING_SECRET."""
     engine = make_engine(os.environ["BENCH_DATABASE_URL"])
     verifier = SignatureVerifier(os.environ["SLACK_SIGNING_SECRET"])
 

@@ -271,7 +271,7 @@ def count_rows(url: str, table: str) -> int | None:
     engine = create_engine(sync_url(url))
     try:
         with engine.connect() as conn:
-            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
     except Exception:
         return None
     finally:
@@ -484,7 +484,8 @@ def verdicts(results: list[Result], plan: Plan) -> list[str]:
         p99_ok = p99 is not None and p99 < P99_TARGET_MS and int(fixed.get("errors", 0)) == 0
         lines.append(
             f"{database}: p99 < {P99_TARGET_MS:.0f} ms at {plan.rate:.0f} req/s (no errors): "
-            f"{'met' if p99_ok else 'NOT MET'} (p99 {ms(p99)} ms, {fixed.get('errors', '-')} errors, "
+            f"{'met' if p99_ok else 'NOT MET'} (p99 {ms(p99)} ms, "
+            f"{fixed.get('errors', '-')} errors, "
             f"{fixed.get('over_3s', 0)} over Slack's 3 s)"
         )
         if base is None or base.failure or not base.phase("closed").get("rps"):
@@ -558,7 +559,8 @@ def main() -> None:
     results: list[Result] = []
     notes: list[str] = []
     print(
-        f"inbound benchmark: {plan.users} users, {plan.rate:.0f} req/s for {plan.open_seconds:.0f} s, "
+        f"inbound benchmark: {plan.users} users, "
+        f"{plan.rate:.0f} req/s for {plan.open_seconds:.0f} s, "
         f"{plan.concurrency} clients for {plan.closed_seconds:.0f} s; work files in {workdir}",
         file=sys.stderr,
         flush=True,
@@ -593,7 +595,8 @@ def main() -> None:
     print()
     print(
         f"Inbound: signed /kudos slash commands (SPEC §4); fixed rate {plan.rate:.0f} req/s for "
-        f"{plan.open_seconds:.0f} s, then {plan.concurrency} concurrent clients for {plan.closed_seconds:.0f} s; "
+        f"{plan.open_seconds:.0f} s, then {plan.concurrency} concurrent clients "
+        f"for {plan.closed_seconds:.0f} s; "
         f"latency in ms, 'vs base' = Fivefold/baseline closed-loop throughput"
     )
     print(render(results, plan))

@@ -144,7 +144,7 @@ async def open_loop(target: Target, rate: float, seconds: float) -> Phase:
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.ensure_future(target.fire(phase, since=scheduled)))
-    done, pending = await asyncio.wait(tasks, timeout=REQUEST_TIMEOUT + 5)
+    _done, pending = await asyncio.wait(tasks, timeout=REQUEST_TIMEOUT + 5)
     for task in pending:
         task.cancel()
         phase.error("no answer before the phase's deadline")
