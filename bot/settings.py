@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
 
-DEFAULT_SECRET_KEY = "fivefold-development-only-secret-key"
+DEFAULT_SECRET_KEY = "fivefold-development-only-secret-key"  # noqa: S105 - refused in production
 
 
 class Role(StrEnum):

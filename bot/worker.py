@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import structlog
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from bot import outbox
 from bot.db import Database
@@ -68,7 +68,7 @@ class DeliveryWorker:
                     await session.execute(
                         select(Delivery.id).where(
                             Delivery.status == DeliveryStatus.IN_FLIGHT.value,
-                            Delivery.lease_until < utcnow(),
+                            col(Delivery.lease_until) < utcnow(),
                         )
                     )
                 ).scalars()

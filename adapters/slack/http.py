@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import structlog
-
 from fastapi import APIRouter, Request, Response
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_sdk.signature import SignatureVerifier

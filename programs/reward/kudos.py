@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from bot import outbox
-from bot.context import Context, zone_of
+from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.members import find_member
@@ -129,7 +130,10 @@ async def give_kudos(ctx: Context, request: KudosRequest) -> Gift:
     left = ctx.settings.kudos_daily_allowance - await given_today(ctx.session, ctx.member, day)
     if len(receivers) > left:
         raise UserFacingError(
-            N_("You have {left} kudos left today and tried to give {wanted}. Your allowance resets at midnight your time."),
+            N_(
+                "You have {left} kudos left today and tried to give {wanted}. "
+                "Your allowance resets at midnight your time."
+            ),
             left=max(left, 0), wanted=len(receivers),
         )
     gift = Gift(uuid.uuid4().hex, receivers, [v.slug for v in values], left - len(receivers))
@@ -193,7 +197,3 @@ async def take_back(ctx: Context, *, receiver_external_id: str, source_ref: str)
         await ctx.session.execute(delete(Kudos).where(Kudos.id.in_(ids)))  # type: ignore[union-attr]
     return len(ids)
 
-
-def receiver_zone_day(ctx: Context, member: Member) -> dt.date:
-    """Today in `member`'s own time zone."""
-    return ctx.now.astimezone(zone_of(member, ctx.tenant)).date()

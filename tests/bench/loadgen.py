@@ -29,6 +29,9 @@ REQUEST_TIMEOUT = 10.0
 SLACK_ACK_LIMIT = 3.0
 MAX_CLOSED_REQUESTS = 100_000
 SAMPLE_ERRORS = 5
+SETTLE_LIMIT = 30.0
+SETTLE_WINDOW = 0.5
+SETTLE_IDLE = 0.2
 
 
 @dataclass
@@ -43,6 +46,8 @@ class Phase:
     elapsed: float = 0.0
     sent: int = 0
     client_cpu: float = 0.0
+    over_limit: int = 0
+    drain: float = 0.0
     server_cpu: float | None = None
 
     def error(self, what: str) -> None:
@@ -68,7 +73,9 @@ class Phase:
             "p50_ms": pct(0.50),
             "p99_ms": pct(0.99),
             "max_ms": ordered[-1] * 1000 if ordered else None,
-            "over_3s": sum(1 for latency in ordered if latency > SLACK_ACK_LIMIT),
+            "over_3s": self.over_limit,
+            "drain_s": round(self.drain, 1),
+            "server_cpu_s": None if self.server_cpu is None else round(self.server_cpu, 3),
             "client_cpu_share": round(self.client_cpu / self.elapsed, 3) if self.elapsed else None,
             "server_cpu_share": (
                 round(self.server_cpu / self.elapsed, 3)
@@ -114,7 +121,9 @@ class Target:
                     phase.ok += 1
                     phase.latencies.append(latency)
         except (aiohttp.ClientError, TimeoutError) as exc:
-            phase.error(f"{type(exc).__name__}: {exc}")
+            phase.error(f"{type(exc).__name__} after {time.perf_counter() - started:.1f} s {exc}")
+        if time.perf_counter() - started > SLACK_ACK_LIMIT:
+            phase.over_limit += 1
 
 
 async def warmup(target: Target, count: int, concurrency: int) -> Phase:
@@ -190,6 +199,19 @@ async def measured(coroutine: Awaitable[Phase], server_pid: int | None) -> Phase
     return phase
 
 
+async def settle(pid: int | None) -> float:
+    """Wait (bounded) until the server is idle again, so one phase's backlog cannot
+    spill into the next; returns the seconds waited."""
+    started = time.perf_counter()
+    while pid is not None and time.perf_counter() - started < SETTLE_LIMIT:
+        before = server_cpu(pid)
+        await asyncio.sleep(SETTLE_WINDOW)
+        after = server_cpu(pid)
+        if before is None or after is None or (after - before) / SETTLE_WINDOW < SETTLE_IDLE:
+            break
+    return time.perf_counter() - started
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     connector = aiohttp.TCPConnector(
         limit=args.max_connections, limit_per_host=args.max_connections
@@ -199,10 +221,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         target = Target(args, session)
         phases = [await measured(warmup(target, args.warmup, min(args.concurrency, 4)), pid)]
-        phases.append(await measured(open_loop(target, args.rate, args.open_seconds), pid))
-        phases.append(
-            await measured(closed_loop(target, args.concurrency, args.closed_seconds), pid)
-        )
+        # Closed loop first: it leaves no backlog behind (at most `concurrency` in flight),
+        # while an overloaded open-loop phase can leave seconds of queued work.
+        for make in (
+            lambda: closed_loop(target, args.concurrency, args.closed_seconds),
+            lambda: open_loop(target, args.rate, args.open_seconds),
+        ):
+            drained = await settle(pid)
+            phases.append(await measured(make(), pid))
+            phases[-1].drain = drained
     return {phase.name: phase.summary() for phase in phases}
 
 
