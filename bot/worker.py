@@ -94,12 +94,12 @@ class DeliveryWorker:
         port = self.ports.get(tenant.platform)
         for delivery in rows:
             if port is None:
-                await self._record(delivery, SendResult(Outcome.TRANSIENT, reason="platform not configured"))
+                await self._record(tenant, delivery, SendResult(Outcome.TRANSIENT, reason="platform not configured"))
                 continue
             if delivery.id in reclaimed:
                 found = await port.find_sent(tenant, delivery)
                 if found:
-                    await self._record(delivery, SendResult(Outcome.SENT, message_id=found))
+                    await self._record(tenant, delivery, SendResult(Outcome.SENT, message_id=found))
                     continue
             rate, burst = port.tokens_per_second()
             bucket = self.buckets.get(f"{tenant.platform}:{tenant.external_id}", rate, burst)
@@ -109,11 +109,11 @@ class DeliveryWorker:
             result = await port.send(tenant, delivery, Message.model_validate(delivery.message))
             if result.outcome is Outcome.RETRY_AFTER:
                 bucket.pause(result.retry_after)
-            await self._record(delivery, result)
+            await self._record(tenant, delivery, result)
 
-    async def _record(self, delivery: Delivery, result: SendResult) -> None:
+    async def _record(self, tenant: Tenant, delivery: Delivery, result: SendResult) -> None:
         assert delivery.id is not None
-        DELIVERIES.labels(platform="any", outcome=result.outcome.value).inc()
+        DELIVERIES.labels(platform=tenant.platform, outcome=result.outcome.value).inc()
         now = utcnow()
         async with self.db.transaction() as session:
             if result.outcome is Outcome.SENT:
