@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.db import Database
 from bot.i18n import normalize_locale
@@ -97,15 +97,21 @@ class MemberDirectory:
         now = utcnow()
         stale_before = now - dt.timedelta(hours=self.settings.member_sync_hours)
         assert tenant.id is not None
-        for external_id in dict.fromkeys(external_ids):
-            async with self.db.transaction() as session:
-                member = await find_member(session, tenant_id=tenant.id, external_id=external_id)
+        wanted = list(dict.fromkeys(external_ids))
+        async with self.db.transaction() as session:
+            rows = await session.execute(
+                select(Member).where(Member.tenant_id == tenant.id, col(Member.external_id).in_(wanted))
+            )
+            known = {member.external_id: member for member in rows.scalars()}
+        for external_id in wanted:
+            member = known.get(external_id)
             synced = member.profile_synced_at if member else None
             profile = None
             if port is not None and (synced is None or synced < stale_before):
                 profile = await port.fetch_profile(tenant, external_id)
             hint = (locale_hint or {}).get(external_id)
-            if member is None or profile is not None or hint:
+            hint_changes = bool(hint) and member is not None and member.locale != normalize_locale(hint)
+            if member is None or profile is not None or hint_changes:
                 await self.upsert(tenant, external_id, profile, locale=hint)
 
     async def upsert(
