@@ -525,14 +525,17 @@ def details(results: list[Result]) -> list[str]:
         shares = []
         for phase in r.phases.values():
             server, client = phase.get("server_cpu_share"), phase.get("client_cpu_share")
+            machine = phase.get("machine_cpu_share")
             if server is not None and client is not None:
+                rest = f"/{max(0.0, machine - server - client):.0%}" if machine is not None else ""
                 drain = phase.get("drain_s", 0)
-                waited = (
-                    f" (after {drain:.1f} s waiting for the server to go idle)" if drain > 1 else ""
-                )
-                shares.append(f"{phase['name']} {server:.0%}/{client:.0%}{waited}")
+                waited = f" (after {drain:.0f} s idle wait)" if drain > 1 else ""
+                shares.append(f"{phase['name']} {server:.0%}/{client:.0%}{rest}{waited}")
         if shares:
-            lines.append("    CPU of one core, server/load generator: " + ", ".join(shares))
+            lines.append(
+                f"    CPU in cores ({os.cpu_count()} here), server/load generator/rest (database, "
+                "anything else): " + ", ".join(shares)
+            )
         for phase in r.phases.values():
             for sample in phase.get("error_samples", [])[:2]:
                 lines.append(f"    {phase['name']} error: {sample}")

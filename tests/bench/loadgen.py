@@ -46,6 +46,7 @@ class Phase:
     elapsed: float = 0.0
     sent: int = 0
     client_cpu: float = 0.0
+    machine_cpu: float | None = None
     over_limit: int = 0
     drain: float = 0.0
     server_cpu: float | None = None
@@ -77,6 +78,11 @@ class Phase:
             "drain_s": round(self.drain, 1),
             "server_cpu_s": None if self.server_cpu is None else round(self.server_cpu, 3),
             "client_cpu_share": round(self.client_cpu / self.elapsed, 3) if self.elapsed else None,
+            "machine_cpu_share": (
+                round(self.machine_cpu / self.elapsed, 3)
+                if self.elapsed and self.machine_cpu is not None
+                else None
+            ),
             "server_cpu_share": (
                 round(self.server_cpu / self.elapsed, 3)
                 if self.elapsed and self.server_cpu is not None
@@ -188,11 +194,24 @@ def server_cpu(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy() -> float | None:
+    """CPU seconds the whole machine has been busy (all cores, Linux /proc/stat)."""
+    try:
+        with open("/proc/stat") as stat:
+            ticks = [int(value) for value in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 async def measured(coroutine: Awaitable[Phase], server_pid: int | None) -> Phase:
-    """Run a phase, adding the CPU time this process and the server spent in it."""
-    client, server = time.process_time(), server_cpu(server_pid)
+    """Run a phase, adding the CPU time this process, the server and the machine spent in it."""
+    client, server, machine = time.process_time(), server_cpu(server_pid), machine_busy()
     phase = await coroutine
     phase.client_cpu = time.process_time() - client
+    busy = machine_busy()
+    if machine is not None and busy is not None:
+        phase.machine_cpu = busy - machine
     after = server_cpu(server_pid)
     if server is not None and after is not None:
         phase.server_cpu = after - server
