@@ -15,7 +15,7 @@ from bot import outbox
 from bot.db import Database
 from bot.messages import Message
 from bot.metrics import DELIVERIES
-from bot.models import Delivery, DeliveryStatus, Tenant, utcnow
+from bot.models import Delivery, DeliveryStatus, Member, Tenant, utcnow
 from bot.platform import Outcome, PlatformPort, SendResult
 from bot.throttle import Buckets
 
@@ -92,7 +92,11 @@ class DeliveryWorker:
 
     async def _send_all(self, tenant: Tenant, rows: list[Delivery], reclaimed: set[int | None]) -> None:
         port = self.ports.get(tenant.platform)
+        gone = await self._deactivated([d.member_id for d in rows if d.member_id is not None])
         for delivery in rows:
+            if delivery.member_id in gone:
+                await self._skip(delivery, "member deactivated")
+                continue
             if port is None:
                 await self._record(tenant, delivery, SendResult(Outcome.TRANSIENT, reason="platform not configured"))
                 continue
@@ -110,6 +114,18 @@ class DeliveryWorker:
             if result.outcome is Outcome.RETRY_AFTER:
                 bucket.pause(result.retry_after)
             await self._record(tenant, delivery, result)
+
+    async def _deactivated(self, member_ids: list[int]) -> set[int]:
+        if not member_ids:
+            return set()
+        async with self.db.transaction() as session:
+            query = select(Member.id).where(col(Member.id).in_(member_ids), col(Member.is_deleted))
+            return {member_id for member_id in (await session.execute(query)).scalars() if member_id is not None}
+
+    async def _skip(self, delivery: Delivery, reason: str) -> None:
+        assert delivery.id is not None
+        async with self.db.transaction() as session:
+            await outbox.mark(session, delivery.id, DeliveryStatus.SKIPPED, error=reason)
 
     async def _record(self, tenant: Tenant, delivery: Delivery, result: SendResult) -> None:
         assert delivery.id is not None

@@ -56,6 +56,7 @@ THROUGHPUT_TARGET = 0.60
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+NOISY_MACHINE = 0.3
 
 
 @dataclass
@@ -125,6 +126,22 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def machine_busy_cores(seconds: float = 1.0) -> float | None:
+    """How many cores the machine keeps busy over `seconds` (before the benchmark starts)."""
+
+    def busy() -> float | None:
+        try:
+            ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        except (OSError, ValueError, IndexError):
+            return None
+        return (sum(ticks) - ticks[3] - ticks[4]) / CLOCK_TICKS
+
+    before = busy()
+    time.sleep(seconds)
+    after = busy()
+    return None if before is None or after is None else (after - before) / seconds
 
 
 def fivefold_command() -> list[str]:
@@ -564,10 +581,17 @@ def main() -> None:
         if args.quick
         else Plan(args.users, args.users, 100.0, 10.0, 8.0, 16)
     )
-    workdir = Path(tempfile.mkdtemp(prefix="fivefold-bench-"))
-    started = time.monotonic()
     results: list[Result] = []
     notes: list[str] = []
+    workdir = Path(tempfile.mkdtemp(prefix="fivefold-bench-"))
+    idle_busy = machine_busy_cores()
+    if idle_busy is not None and idle_busy > NOISY_MACHINE:
+        notes.append(
+            f"WARNING: before the run the machine was already busy ({idle_busy:.1f} of "
+            f"{os.cpu_count()} cores): other processes compete with the servers, figures are noisy."
+        )
+        print(f"  {notes[-1]}", file=sys.stderr, flush=True)
+    started = time.monotonic()
     print(
         f"inbound benchmark: {plan.users} users, "
         f"{plan.rate:.0f} req/s for {plan.open_seconds:.0f} s, "
