@@ -45,6 +45,25 @@ def apply_profile(member: Member, profile: MemberProfile, now: dt.datetime) -> N
     member.profile_synced_at = now
 
 
+async def load_world(
+    session: AsyncSession, actor: Actor, external_ids: Iterable[str], *, lock_actor: bool = False
+) -> tuple[Tenant, dict[str, Member]] | None:
+    """The actor's tenant and the named members (None when the tenant is unknown).
+
+    On PostgreSQL `lock_actor` locks the actor's row for the transaction, which
+    serialises one member's concurrent requests (e.g. the daily kudos allowance).
+    """
+    tenant = await find_tenant(session, platform=actor.platform, external_id=actor.tenant_external_id)
+    if tenant is None:
+        return None
+    wanted = list(dict.fromkeys(external_ids))
+    query = select(Member).where(Member.tenant_id == tenant.id, col(Member.external_id).in_(wanted))
+    if lock_actor and session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.order_by(col(Member.id)).with_for_update(of=Member)  # id order: no deadlocks
+    members = {member.external_id: member for member in (await session.execute(query)).scalars()}
+    return tenant, members
+
+
 class MemberDirectory:
     """Makes sure the tenant and the members an interaction names exist before dispatch.
 
@@ -55,6 +74,20 @@ class MemberDirectory:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
+
+    def needs_lookup(
+        self, world: tuple[Tenant, dict[str, Member]], external_ids: Iterable[str], locale: str | None
+    ) -> bool:
+        """True when a named member is unknown, never looked up, stale, or changed locale."""
+        _tenant, members = world
+        stale_before = utcnow() - dt.timedelta(hours=self.settings.member_sync_hours)
+        for external_id in external_ids:
+            member = members.get(external_id)
+            if member is None or member.profile_synced_at is None or member.profile_synced_at < stale_before:
+                return True
+        actor = next(iter(external_ids), None)
+        hint = normalize_locale(locale)
+        return bool(hint and actor in members and members[actor].locale != hint)
 
     async def ensure_tenant(self, actor: Actor) -> Tenant:
         """The actor's tenant, created with the default locale and zone when new."""
