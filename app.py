@@ -9,12 +9,14 @@ from fastapi import FastAPI
 
 import programs
 from bot import web
+from bot.api.router import api_router
 from bot.db import Database
 from bot.engine import Engine
 from bot.logs import configure_logging
 from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
+from programs.instruct.api import router as tracks_router
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.db = runtime.db
     app.include_router(web.router)
+    app.include_router(api_router)
+    app.include_router(tracks_router)
     if settings.slack_enabled:
         from adapters.slack.app import SlackAdapter
         from adapters.slack.http import slack_router
@@ -76,6 +80,28 @@ async def seed_demo(settings: Settings) -> str:
     finally:
         await db.close()
     return f"demo tenant {tenant.name!r} ({tenant.platform}:{tenant.external_id}) is ready"
+
+
+async def enable_starter(settings: Settings, tenant_id: int) -> str:
+    """Enable the starter programme for tenant `tenant_id` (idempotent); returns a one-line summary.
+
+    Raises:
+        ValueError: no tenant has that id.
+    """
+    from bot.models import Tenant, utcnow
+    from programs.starter.enable import enable_starter as enable
+
+    db = Database(settings.database_url)
+    try:
+        async with db.transaction() as session:
+            tenant = await session.get(Tenant, tenant_id)
+            if tenant is None:
+                raise ValueError(f"no tenant with id {tenant_id}")
+            result = await enable(session, tenant, now=utcnow())
+            label = tenant.name or tenant.external_id
+    finally:
+        await db.close()
+    return f"starter programme for {label!r}: {len(result.created)} created, {len(result.existing)} already there"
 
 
 def slack_manifest(url: str, oauth: bool) -> dict[str, object]:

@@ -14,8 +14,10 @@ def load_models() -> None:
 def register_all(router: Router) -> None:
     """Register every program's handlers."""
     from programs import help as help_program
+    from programs.instruct import handlers as instruct
     from programs.reward import handlers as reward
 
     load_models()
     reward.register(router)
+    instruct.register(router)
     help_program.register(router)

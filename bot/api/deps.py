@@ -22,7 +22,8 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-SessionDep = Annotated[AsyncSession, Depends(_session)]
+# scope="function": commit before the response is sent, so a 201 means the row is durable
+SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,12 @@ class Lesson(SQLModel, table=True):
 
 
 class Enrollment(SQLModel, table=True):
-    """A member following a track; `next_position` is the next lesson to send."""
+    """A member following a track.
+
+    `next_position` is the next lesson to send and `next_due_at` when it is due
+    (None once the track is completed or paused), so the tick finds due lessons
+    with one indexed query.
+    """
 
     __table_args__ = (UniqueConstraint("track_id", "member_id", name="uq_enrollment"),)
 
@@ -51,6 +56,9 @@ class Enrollment(SQLModel, table=True):
     track_id: int = Field(foreign_key="track.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     next_position: int = 1
+    next_due_at: dt.datetime | None = Field(
+        default=None, sa_column=Column(UTCDateTime(), nullable=True, index=True)
+    )
     completed_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     created_at: dt.datetime = created_at_field()
 

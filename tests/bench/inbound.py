@@ -347,6 +347,18 @@ def run_fivefold(database: str, url: str, plan: Plan, slack_url: str, workdir: P
         "FIVEFOLD_KUDOS_DAILY_ALLOWANCE": "1000000",
     }
     assert result.log_path is not None
+    # The database was migrated when it was made; migrate again with this tree's
+    # `fivefold migrate` right before serving, so a migration added since cannot stop it.
+    migrated = subprocess.run(
+        [*fivefold_command(), "migrate"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    if migrated.returncode != 0:
+        raise RuntimeError(f"fivefold migrate failed:\n{migrated.stderr.decode()[-2000:]}")
     with Server([*fivefold_command(), "serve"], env, result.log_path) as server:
         measure(result, server, plan, expect="Kudos sent")
     result.rows = count_rows(url, "kudos")
