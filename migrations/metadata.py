@@ -1,4 +1,4 @@
-"""The one metadata Alembic compares against: engine tables, program tables, Slack's stores."""
+"""The one metadata Alembic compares against: engine and program tables, Slack's stores, Teams'."""
 
 from __future__ import annotations
 
