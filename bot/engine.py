@@ -9,6 +9,7 @@ import structlog
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from bot.context import Context
 from bot.db import Database
@@ -40,9 +41,10 @@ async def claim_event(session: AsyncSession, key: str, tenant_id: int | None) ->
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(ProcessedEvent).values(
         key=key[:200], tenant_id=tenant_id, created_at=utcnow()
-    ).on_conflict_do_nothing(index_elements=["key"])
+    ).on_conflict_do_nothing(index_elements=["key"]).returning(col(ProcessedEvent.key))
+    # RETURNING, not rowcount: psycopg's async cursor reports rowcount -1 here
     result = await session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    return result.first() is not None
 
 
 class Engine:
