@@ -108,3 +108,23 @@ def test_unreachable_member_is_not_retried(teams, bot_framework, sql):
     assert teams.post(body, bot_framework.token()).status_code == 200
     wait_until(lambda: scalar(sql, "select status from delivery") == "failed")
     assert scalar(sql, "select error from delivery") == "unreachable"
+
+
+def test_card_button_opens_form_and_submission_gives_kudos(teams, bot_framework, sql):
+    press = activity(
+        "message", bot_framework.url, value={"fivefold": {"action": "kudos.open_form"}}
+    )
+    assert teams.post(press, bot_framework.token()).status_code == 200
+    form = bot_framework.activities("a:1personal-alice")[0].body["attachments"][0]["content"]
+    submit = form["actions"][0]["data"]
+    assert submit["fivefold"]["form"] == "kudos.form"
+    values = {
+        **submit,
+        "kudos_members": PEOPLE["bob"]["aadObjectId"],
+        "message": "Great call",
+        "values": "empathy,ownership",
+    }
+    answer = activity("message", bot_framework.url, value=values)
+    assert teams.post(answer, bot_framework.token()).status_code == 200
+    assert scalar(sql, "select count(*) from kudos") == 1
+    assert scalar(sql, "select count(*) from kudos_tag") == 2
