@@ -95,3 +95,10 @@ def slack_manifest(url: str, oauth: bool) -> dict[str, object]:
     from adapters.slack.manifest import slack_manifest as manifest
 
     return manifest(url, oauth=oauth)
+
+
+def teams_package(app_id: str, url: str) -> bytes:
+    """The Teams app package (zip) for bot `app_id` at `url`."""
+    from adapters.teams.manifest import teams_package as package
+
+    return package(app_id, url)
