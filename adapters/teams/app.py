@@ -21,7 +21,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 from botframework.connector.auth import ClaimsIdentity
 
-from adapters.teams import inbound, render
+from adapters.teams import inbound, references, render
 from adapters.teams.auth import Identity, TokenVerifier
 from adapters.teams.credentials import BotCredentials
 from adapters.teams.port import TeamsPort
@@ -88,9 +88,9 @@ class TeamsAdapter:
     async def _turn(self, raw: dict[str, Any], turn_context: TurnContext) -> None:
         tenant = inbound.tenant_id(raw)
         await self.store.save_accounts(
-            tenant, inbound.accounts_from_activity(raw), raw["serviceUrl"]
+            tenant, references.accounts_from_activity(raw), raw["serviceUrl"]
         )
-        await self.store.save_conversation(tenant, inbound.conversation_from_activity(raw))
+        await self.store.save_conversation(tenant, references.conversation_from_activity(raw))
         for interaction in inbound.interactions_from_activity(raw):
             resolved = await self._resolve(interaction, turn_context)
             reply = await self.engine.dispatch(resolved, self.port)

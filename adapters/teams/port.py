@@ -17,7 +17,7 @@ from botbuilder.schema import (
 from botframework.connector.auth import ClaimsIdentity
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from adapters.teams.inbound import Conversation
+from adapters.teams.references import Conversation
 from adapters.teams.render import render_activity
 from adapters.teams.store import TeamsStore
 from adapters.teams.throttle import ConversationLimiter

@@ -9,8 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from adapters.teams.inbound import Account, Conversation
 from adapters.teams.models import TeamsAccount, TeamsConversation
+from adapters.teams.references import Account, Conversation
 from bot.db import Database
 from bot.models import utcnow
 
