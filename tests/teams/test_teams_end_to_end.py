@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.conftest import scalar, wait_until
-from tests.teams.activities import BOT, CHANNEL, PEOPLE, activity, message
+from tests.teams.activities import BOT, CHANNEL, PEOPLE, activity, mention, message
 from tests.teams.fake_botframework import BOT_TOKEN
 
 
@@ -128,3 +128,14 @@ def test_card_button_opens_form_and_submission_gives_kudos(teams, bot_framework,
     assert teams.post(answer, bot_framework.token()).status_code == 200
     assert scalar(sql, "select count(*) from kudos") == 1
     assert scalar(sql, "select count(*) from kudos_tag") == 2
+
+
+def test_mention_without_aad_id_is_resolved_through_the_connector(teams, bot_framework, sql):
+    bob = PEOPLE["bob"]
+    bot_framework.members[bob["id"]] = {**bob, "userPrincipalName": "bob@example.com"}
+    body = message("kudos {bob} thanks #empathy", bot_framework.url, channel=True)
+    body["entities"].append(mention(bob, with_aad=False))
+    assert teams.post(body, bot_framework.token()).status_code == 200
+    assert scalar(sql, "select count(*) from kudos") == 1
+    receiver = "select m.external_id from kudos k join member m on m.id = k.receiver_id"
+    assert scalar(sql, receiver) == bob["aadObjectId"]
