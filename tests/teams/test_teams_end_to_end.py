@@ -46,6 +46,9 @@ def test_personal_kudos_replies_in_the_chat(teams, bot_framework, sql):
     assert len(replies) == 1
     assert "Kudos sent" in replies[0].body["summary"]
     assert scalar(sql, "select count(*) from delivery where target_kind = 'channel'") == 0
+    alice = PEOPLE["alice"]["aadObjectId"]
+    zone = "select timezone from member where external_id = :id"
+    assert scalar(sql, zone, id=alice) == "Europe/Warsaw"  # from the clientInfo entity
     wait_until(lambda: scalar(sql, "select count(*) from delivery where status = 'sent'") == 1)
 
 
