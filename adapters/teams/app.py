@@ -90,7 +90,11 @@ class TeamsAdapter:
         await self.store.save_accounts(
             tenant, references.accounts_from_activity(raw), raw["serviceUrl"]
         )
-        await self.store.save_conversation(tenant, references.conversation_from_activity(raw))
+        conversation = references.conversation_from_activity(raw)
+        if references.uninstalled(raw):
+            await self.store.forget_conversation(tenant, conversation.conversation_id)
+        else:
+            await self.store.save_conversation(tenant, conversation)
         for interaction in inbound.interactions_from_activity(raw):
             resolved = await self._resolve(interaction, turn_context)
             reply = await self.engine.dispatch(resolved, self.port)

@@ -86,3 +86,10 @@ def conversation_from_activity(activity: dict[str, Any]) -> Conversation:
     return Conversation(
         as_str(conversation["id"]), kind, as_str(activity["serviceUrl"]), member or None, reference
     )
+
+
+def uninstalled(activity: dict[str, Any]) -> bool:
+    """True for `installationUpdate` with action `remove` (the bot can no longer write there)."""
+    return activity.get("type") == "installationUpdate" and as_str(
+        activity.get("action")
+    ).startswith("remove")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -65,6 +65,16 @@ class TeamsStore:
                 return
             except IntegrityError:
                 continue
+
+    async def forget_conversation(self, tenant: str, conversation_id: str) -> None:
+        """Drop a reference (the app was uninstalled there)."""
+        async with self.db.transaction() as session:
+            await session.execute(
+                delete(TeamsConversation).where(
+                    col(TeamsConversation.tenant_external_id) == tenant,
+                    col(TeamsConversation.conversation_id) == conversation_id,
+                )
+            )
 
     async def save_accounts(self, tenant: str, accounts: list[Account], service_url: str) -> None:
         """Insert or refresh the accounts an activity showed."""

@@ -142,3 +142,12 @@ def test_mention_without_aad_id_is_resolved_through_the_connector(teams, bot_fra
     assert scalar(sql, "select count(*) from kudos") == 1
     receiver = "select m.external_id from kudos k join member m on m.id = k.receiver_id"
     assert scalar(sql, receiver) == bob["aadObjectId"]
+
+
+def test_uninstall_forgets_the_personal_reference(teams, bot_framework, sql):
+    install = activity("installationUpdate", bot_framework.url, sender="bob", action="add")
+    assert teams.post(install, bot_framework.token()).status_code == 200
+    assert scalar(sql, "select count(*) from teams_conversation") == 1
+    remove = activity("installationUpdate", bot_framework.url, sender="bob", action="remove")
+    assert teams.post(remove, bot_framework.token()).status_code == 200
+    assert scalar(sql, "select count(*) from teams_conversation") == 0
