@@ -10,6 +10,7 @@ import dataclasses
 from functools import partial
 from typing import Any
 
+import httpx
 import structlog
 from botbuilder.core import (
     BotFrameworkAdapter,
@@ -62,7 +63,11 @@ class TeamsAdapter:
         )
         self.store = TeamsStore(db)
         self.port = TeamsPort(
-            self.adapter, self.store, app_id=app_id, rate=settings.teams_rate_per_second
+            self.adapter,
+            self.store,
+            self.credentials,
+            app_id=app_id,
+            rate=settings.teams_rate_per_second,
         )
         self.verifier = (
             TokenVerifier(app_id, settings.teams_openid_metadata_url) if app_id else None
@@ -79,7 +84,10 @@ class TeamsAdapter:
         self, activity: dict[str, Any], identity: Identity | None
     ) -> InvokeResponse | None:
         """Run one verified activity through botbuilder's pipeline and our turn."""
-        await self.credentials.prefetch()
+        try:
+            await self.credentials.prefetch()
+        except httpx.HTTPError:  # the turn still counts; only its answer may fail
+            log.warning("teams.token_unavailable", exc_info=True)
         claims = ClaimsIdentity(identity.claims if identity else {}, True)
         return await self.adapter.process_activity_with_identity(
             Activity().deserialize(activity), claims, partial(self._turn, activity)

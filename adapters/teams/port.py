@@ -17,6 +17,7 @@ from botbuilder.schema import (
 from botframework.connector.auth import ClaimsIdentity
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from adapters.teams.credentials import BotCredentials
 from adapters.teams.references import Conversation
 from adapters.teams.render import render_activity
 from adapters.teams.store import TeamsStore
@@ -64,10 +65,17 @@ class TeamsPort(PlatformPort):
     platform = "teams"
 
     def __init__(
-        self, adapter: BotFrameworkAdapter, store: TeamsStore, *, app_id: str, rate: float
+        self,
+        adapter: BotFrameworkAdapter,
+        store: TeamsStore,
+        credentials: BotCredentials,
+        *,
+        app_id: str,
+        rate: float,
     ) -> None:
         self.adapter = adapter
         self.store = store
+        self.credentials = credentials
         self.app_id = app_id
         self.rate = rate
         self.limiter = ConversationLimiter()
@@ -130,6 +138,7 @@ class TeamsPort(PlatformPort):
     async def send(self, tenant: Tenant, delivery: Delivery, message: Message) -> SendResult:
         """Post a delivery to a member's 1:1 chat or to a channel / group chat."""
         try:
+            await self.credentials.prefetch()
             if delivery.target_kind == TargetKind.MEMBER.value:
                 reference = await self.open_personal(tenant.external_id, delivery.target_id)
             else:
