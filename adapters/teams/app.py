@@ -22,7 +22,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 from botframework.connector.auth import ClaimsIdentity
 
-from adapters.teams import inbound, references, render
+from adapters.teams import forms, inbound, references, render
 from adapters.teams.auth import Identity, TokenVerifier
 from adapters.teams.credentials import BotCredentials
 from adapters.teams.port import TeamsPort
@@ -140,7 +140,7 @@ class TeamsAdapter:
         if reply.ephemeral:
             activities.append(render.render_activity(reply.ephemeral))
         if reply.form:
-            activities.append(render.activity(render.render_form(reply.form)))
+            activities.append(render.activity(forms.render_form(reply.form)))
         for activity in activities:
             if inbound.conversation_kind(raw) == "personal":
                 await turn_context.send_activity(Activity().deserialize(activity))

@@ -33,13 +33,14 @@ def escape_markdown(text: str) -> str:
     return _WWW.sub("www\\.", text)
 
 
-class _Spans:
+class Spans:
     """Renders spans to TextBlock Markdown and collects the mention entities they need."""
 
     def __init__(self) -> None:
         self.entities: list[dict[str, Any]] = []
 
     def mention(self, span: m.Mention) -> str:
+        """An `<at>` tag for the member, registering its entity once."""
         tag = f"<at>{escape_markdown(span.name or span.external_id)}</at>"
         entity = {
             "type": "mention",
@@ -51,6 +52,7 @@ class _Spans:
         return tag
 
     def span(self, span: m.Span) -> str:
+        """One span as TextBlock Markdown, user text escaped."""
         if isinstance(span, m.Mention):
             return self.mention(span)
         if isinstance(span, m.Strong):
@@ -68,23 +70,25 @@ class _Spans:
         return escape_markdown(span.text)
 
     def text(self, spans: list[m.Span]) -> str:
+        """Spans as TextBlock Markdown, cut to the card's text limit."""
         rendered = "".join(self.span(span) for span in spans)
         return rendered if len(rendered) <= TEXT_LIMIT else rendered[: TEXT_LIMIT - 1] + "…"
 
 
-def _text_block(text: str, **style: Any) -> dict[str, Any]:
+def text_block(text: str, **style: Any) -> dict[str, Any]:
+    """A wrapping TextBlock (never empty: Teams rejects empty text)."""
     return {"type": "TextBlock", "text": text or " ", "wrap": True, **style}
 
 
-def _header(block: m.Header, _spans: _Spans) -> dict[str, Any]:
-    return _text_block(escape_markdown(block.text), size="Large", weight="Bolder")
+def _header(block: m.Header, _spans: Spans) -> dict[str, Any]:
+    return text_block(escape_markdown(block.text), size="Large", weight="Bolder")
 
 
-def _text(block: m.Text, spans: _Spans) -> dict[str, Any]:
-    return _text_block(spans.text(block.spans))
+def _text(block: m.Text, spans: Spans) -> dict[str, Any]:
+    return text_block(spans.text(block.spans))
 
 
-def _fields(block: m.Fields, spans: _Spans) -> dict[str, Any]:
+def _fields(block: m.Fields, spans: Spans) -> dict[str, Any]:
     facts = [
         {"title": escape_markdown(label), "value": spans.text(value)}
         for label, value in block.items
@@ -92,12 +96,12 @@ def _fields(block: m.Fields, spans: _Spans) -> dict[str, Any]:
     return {"type": "FactSet", "facts": facts}
 
 
-def _image(block: m.Image, _spans: _Spans) -> dict[str, Any]:
+def _image(block: m.Image, _spans: Spans) -> dict[str, Any]:
     return {"type": "Image", "url": block.url, "altText": block.alt}
 
 
-def _context(block: m.ContextLine, spans: _Spans) -> dict[str, Any]:
-    return _text_block(spans.text(block.spans), size="Small", isSubtle=True)
+def _context(block: m.ContextLine, spans: Spans) -> dict[str, Any]:
+    return text_block(spans.text(block.spans), size="Small", isSubtle=True)
 
 
 def _button(button: m.Button) -> dict[str, Any]:
@@ -113,11 +117,11 @@ def _button(button: m.Button) -> dict[str, Any]:
     return action
 
 
-def _actions(block: m.Actions, _spans: _Spans) -> dict[str, Any]:
+def _actions(block: m.Actions, _spans: Spans) -> dict[str, Any]:
     return {"type": "ActionSet", "actions": [_button(button) for button in block.buttons]}
 
 
-RENDERERS: dict[type[Any], Callable[[Any, _Spans], dict[str, Any]]] = {
+RENDERERS: dict[type[Any], Callable[[Any, Spans], dict[str, Any]]] = {
     m.Header: _header,
     m.Text: _text,
     m.Fields: _fields,
@@ -127,25 +131,26 @@ RENDERERS: dict[type[Any], Callable[[Any, _Spans], dict[str, Any]]] = {
 }
 
 
-def _card(body: list[dict[str, Any]], spans: _Spans, fallback: str, **extra: Any) -> dict[str, Any]:
-    card: dict[str, Any] = {
+def card(body: list[dict[str, Any]], spans: Spans, fallback: str, **extra: Any) -> dict[str, Any]:
+    """An Adaptive Card 1.5 around `body`, with the mention entities `spans` collected."""
+    built: dict[str, Any] = {
         "$schema": SCHEMA,
         "type": "AdaptiveCard",
         "version": VERSION,
         "body": body,
     }
-    card.update(extra)
-    card["fallbackText"] = fallback
+    built.update(extra)
+    built["fallbackText"] = fallback
     msteams: dict[str, Any] = {"width": "Full"}
     if spans.entities:
         msteams["entities"] = spans.entities
-    card["msteams"] = msteams
-    return card
+    built["msteams"] = msteams
+    return built
 
 
 def render_card(message: m.Message) -> dict[str, Any]:
     """The message as an Adaptive Card (dividers become the next element's separator)."""
-    spans, body, separate = _Spans(), [], False
+    spans, body, separate = Spans(), [], False
     for block in message.blocks:
         if isinstance(block, m.Divider):
             separate = True
@@ -154,7 +159,7 @@ def render_card(message: m.Message) -> dict[str, Any]:
         if separate:
             element["separator"], separate = True, False
         body.append(element)
-    return _card(body, spans, message.fallback)
+    return card(body, spans, message.fallback)
 
 
 def activity(card: dict[str, Any]) -> dict[str, Any]:
@@ -169,55 +174,3 @@ def activity(card: dict[str, Any]) -> dict[str, Any]:
 def render_activity(message: m.Message) -> dict[str, Any]:
     """The message activity Fivefold posts for `message`."""
     return activity(render_card(message))
-
-
-def _input(spec: m.TextInput | m.MemberPicker | m.ChoiceInput) -> dict[str, Any]:
-    common = {"id": spec.input_id, "label": spec.label, "isRequired": not spec.optional}
-    if isinstance(spec, m.TextInput):
-        return {
-            "type": "Input.Text",
-            **common,
-            "isMultiline": spec.multiline,
-            "maxLength": spec.max_length,
-            "value": spec.initial,
-        }
-    if isinstance(spec, m.MemberPicker):
-        # Teams' people picker: answers with AAD object ids, comma-separated
-        return {
-            "type": "Input.ChoiceSet",
-            **common,
-            "isMultiSelect": spec.multiple,
-            "choices": [],
-            "choices.data": {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
-            "value": ",".join(spec.initial),
-        }
-    choices = [{"title": choice.label, "value": choice.value} for choice in spec.choices]
-    return {
-        "type": "Input.ChoiceSet",
-        **common,
-        "isMultiSelect": spec.multiple,
-        "style": "expanded" if spec.multiple else "compact",
-        "choices": choices,
-    }
-
-
-def render_form(form: m.Form) -> dict[str, Any]:
-    """A form as an Adaptive Card whose `Action.Submit` comes back as our Submission."""
-    spans = _Spans()
-    body = [_text_block(escape_markdown(form.title), size="Medium", weight="Bolder")]
-    if form.intro:
-        body.append(_text_block(spans.text(form.intro)))
-    body.extend(_input(spec) for spec in form.inputs)
-    lists = [
-        spec.input_id
-        for spec in form.inputs
-        if isinstance(spec, m.MemberPicker | m.ChoiceInput)
-        and (spec.multiple or isinstance(spec, m.MemberPicker))
-    ]
-    submit = {
-        "type": "Action.Submit",
-        "title": form.submit_label,
-        "style": "positive",
-        "data": {FORM_KEY: {"form": form.form_id, "state": form.state, "lists": lists}},
-    }
-    return _card(body, spans, form.title, actions=[submit])

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.teams import render
+from adapters.teams import forms, render
 from bot.i18n import translator
 from bot.messages import Link, Mention, Message, Plain, Strong, Text
 from bot.models import Member
@@ -47,7 +47,7 @@ CASES = {
     "help": lambda: render.render_activity(help_message(T, "dance")),
     "stats": lambda: render.render_activity(views.stats_message(T, stats())),
     "kudos_form": lambda: render.activity(
-        render.render_form(
+        forms.render_form(
             views.kudos_form(
                 T, ["customer-first", "empathy"], receivers=["aad-bob"], state="19:chan"
             )
