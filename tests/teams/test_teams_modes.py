@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from bot.settings import Settings
 from tests.conftest import Served, make_settings, scalar
 from tests.teams.activities import TeamsSender, message
 
@@ -32,3 +35,13 @@ def test_development_without_app_id_accepts_unsigned_activities(
 def test_teams_routes_absent_when_not_configured(served):
     response = TeamsSender(served.base_url).post({"type": "message"}, None)
     assert response.status_code in (404, 405)
+
+
+def test_production_requires_teams_credentials():
+    with pytest.raises(ValueError, match="MICROSOFT_APP_PASSWORD"):
+        Settings(
+            _env_file=None,
+            FIVEFOLD_ENV="production",
+            MICROSOFT_APP_ID="6f1c7a9e-3b2d-4c5e-8f90-0a1b2c3d4e5f",
+            FIVEFOLD_SECRET_KEY="x" * 40,
+        )
