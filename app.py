@@ -22,8 +22,7 @@ def build_runtime(settings: Settings) -> Runtime:
     db = Database(settings.database_url)
     router = Router()
     programs.register_all(router)
-    runtime = Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
-    return runtime
+    return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

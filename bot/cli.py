@@ -14,7 +14,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from bot.db import Database, migrate as run_migrations
+from bot.db import Database
+from bot.db import migrate as run_migrations
 from bot.errors import ConfigurationError, DatabaseBehindError
 from bot.settings import Role, Settings, get_settings
 

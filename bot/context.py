@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +23,8 @@ class Context:
     settings: Settings
     t: Translator
     now: dt.datetime
+    members: dict[str, Member] = field(default_factory=dict)
+    """The actor and the members the interaction names, by platform id (preloaded)."""
 
     def member_zone(self, member: Member | None = None) -> ZoneInfo:
         """The time zone of `member` (default: the actor), else the tenant's."""

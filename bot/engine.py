@@ -16,12 +16,12 @@ from bot.db import Database
 from bot.errors import UserFacingError
 from bot.i18n import N_, translator
 from bot.interactions import Interaction, Reply
-from bot.members import MemberDirectory, find_member
+from bot.members import MemberDirectory, load_world
 from bot.messages import Message, Text, compose
 from bot.metrics import INTERACTION_SECONDS, INTERACTIONS
 from bot.models import ProcessedEvent, utcnow
 from bot.platform import PlatformPort
-from bot.router import Router
+from bot.router import Handler, Router
 from bot.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -80,40 +80,55 @@ class Engine:
         return reply
 
     async def _dispatch(self, interaction: Interaction, port: PlatformPort | None) -> Reply:
-        actor = interaction.actor
-        tenant = await self.directory.ensure_tenant(actor)
-        hints = {actor.member_external_id: actor.locale} if actor.locale else {}
-        await self.directory.ensure_members(
-            tenant, (actor.member_external_id, *interaction.mentioned), port, locale_hint=hints
-        )
         handler = self.router.lookup(interaction)
-        if handler is None:
-            return Reply()
-        locale = actor.locale or tenant.default_locale
+        reply = await self._in_transaction(interaction, handler, port)
+        if reply is None:  # first contact: create the tenant and look the members up, then run
+            actor = interaction.actor
+            tenant = await self.directory.ensure_tenant(actor)
+            hints = {actor.member_external_id: actor.locale} if actor.locale else {}
+            await self.directory.ensure_members(
+                tenant, (actor.member_external_id, *interaction.mentioned), port, locale_hint=hints
+            )
+            reply = await self._in_transaction(interaction, handler, None)
+            assert reply is not None
+        if not reply.duplicate and not reply.refused:
+            for callback in self.on_commit:
+                callback()
+        return reply
+
+    async def _in_transaction(
+        self, interaction: Interaction, handler: Handler | None, port: PlatformPort | None
+    ) -> Reply | None:
+        """Run the handler in one transaction; None when the members must be looked up first.
+
+        With `port` None nothing is looked up (the caller already did).
+        """
+        actor = interaction.actor
+        ids = (actor.member_external_id, *interaction.mentioned)
+        locale = actor.locale or self.settings.default_locale
         try:
             async with self.db.transaction() as session:
+                world = await load_world(session, actor, ids, lock_actor=True)
+                if world is None or (port is not None and self.directory.needs_lookup(world, ids, actor.locale)):
+                    return None
+                tenant, members = world
+                if handler is None:
+                    return Reply()
                 if interaction.dedupe_key and not await claim_event(
                     session, f"{actor.platform}:{interaction.dedupe_key}", tenant.id
                 ):
                     return Reply(duplicate=True)
-                assert tenant.id is not None
-                member = await find_member(
-                    session, tenant_id=tenant.id, external_id=actor.member_external_id
-                )
-                assert member is not None
-                locale = member.locale or locale
+                member = members[actor.member_external_id]
+                locale = member.locale or actor.locale or tenant.default_locale
                 context = Context(
                     session=session, tenant=tenant, member=member, settings=self.settings,
-                    t=translator(locale), now=utcnow(),
+                    t=translator(locale), now=utcnow(), members=members,
                 )
-                reply = await handler(context, interaction)
+                return await handler(context, interaction)
         except UserFacingError as refusal:
             text = refusal_text(refusal, locale)
             errors = {refusal.field: text} if refusal.field else {}
             return Reply(ephemeral=notice(text), form_errors=errors, refused=True)
-        for callback in self.on_commit:
-            callback()
-        return reply
 
 
 def refusal_text(refusal: UserFacingError, locale: str) -> str:

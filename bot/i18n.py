@@ -20,7 +20,7 @@ DOMAIN = "fivefold"
 LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it now."""
     return message
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from bot.db import Database
 from bot.i18n import normalize_locale
@@ -45,6 +45,25 @@ def apply_profile(member: Member, profile: MemberProfile, now: dt.datetime) -> N
     member.profile_synced_at = now
 
 
+async def load_world(
+    session: AsyncSession, actor: Actor, external_ids: Iterable[str], *, lock_actor: bool = False
+) -> tuple[Tenant, dict[str, Member]] | None:
+    """The actor's tenant and the named members (None when the tenant is unknown).
+
+    On PostgreSQL `lock_actor` locks the actor's row for the transaction, which
+    serialises one member's concurrent requests (e.g. the daily kudos allowance).
+    """
+    tenant = await find_tenant(session, platform=actor.platform, external_id=actor.tenant_external_id)
+    if tenant is None:
+        return None
+    wanted = list(dict.fromkeys(external_ids))
+    query = select(Member).where(Member.tenant_id == tenant.id, col(Member.external_id).in_(wanted))
+    if lock_actor and session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.order_by(col(Member.id)).with_for_update(of=Member)  # id order: no deadlocks
+    members = {member.external_id: member for member in (await session.execute(query)).scalars()}
+    return tenant, members
+
+
 class MemberDirectory:
     """Makes sure the tenant and the members an interaction names exist before dispatch.
 
@@ -55,6 +74,20 @@ class MemberDirectory:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
+
+    def needs_lookup(
+        self, world: tuple[Tenant, dict[str, Member]], external_ids: Iterable[str], locale: str | None
+    ) -> bool:
+        """True when a named member is unknown, never looked up, stale, or changed locale."""
+        _tenant, members = world
+        stale_before = utcnow() - dt.timedelta(hours=self.settings.member_sync_hours)
+        for external_id in external_ids:
+            member = members.get(external_id)
+            if member is None or member.profile_synced_at is None or member.profile_synced_at < stale_before:
+                return True
+        actor = next(iter(external_ids), None)
+        hint = normalize_locale(locale)
+        return bool(hint and actor in members and members[actor].locale != hint)
 
     async def ensure_tenant(self, actor: Actor) -> Tenant:
         """The actor's tenant, created with the default locale and zone when new."""
@@ -97,15 +130,21 @@ class MemberDirectory:
         now = utcnow()
         stale_before = now - dt.timedelta(hours=self.settings.member_sync_hours)
         assert tenant.id is not None
-        for external_id in dict.fromkeys(external_ids):
-            async with self.db.transaction() as session:
-                member = await find_member(session, tenant_id=tenant.id, external_id=external_id)
+        wanted = list(dict.fromkeys(external_ids))
+        async with self.db.transaction() as session:
+            rows = await session.execute(
+                select(Member).where(Member.tenant_id == tenant.id, col(Member.external_id).in_(wanted))
+            )
+            known = {member.external_id: member for member in rows.scalars()}
+        for external_id in wanted:
+            member = known.get(external_id)
             synced = member.profile_synced_at if member else None
             profile = None
             if port is not None and (synced is None or synced < stale_before):
                 profile = await port.fetch_profile(tenant, external_id)
             hint = (locale_hint or {}).get(external_id)
-            if member is None or profile is not None or hint:
+            hint_changes = bool(hint) and member is not None and member.locale != normalize_locale(hint)
+            if member is None or profile is not None or hint_changes:
                 await self.upsert(tenant, external_id, profile, locale=hint)
 
     async def upsert(

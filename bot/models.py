@@ -136,6 +136,7 @@ class Delivery(SQLModel, table=True):
     target_kind: str = Field(sa_column=Column(String(16), nullable=False))
     target_id: str = Field(sa_column=Column(String(128), nullable=False))
     member_id: int | None = Field(default=None, foreign_key="member.id")
+    occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
     locale: str = Field(default="en", sa_column=Column(String(8), nullable=False))
     message: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(
@@ -148,3 +149,23 @@ class Delivery(SQLModel, table=True):
     platform_message_id: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: dt.datetime = created_at_field()
+
+
+class ApiKey(SQLModel, table=True):
+    """An admin API key: only its SHA-256 is stored; `role` is `admin` or `analyst`."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    name: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    prefix: str = Field(sa_column=Column(String(16), nullable=False))
+    key_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    role: str = Field(sa_column=Column(String(16), nullable=False))
+    created_at: dt.datetime = created_at_field()
+    last_used_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    revoked: bool = False
+
+
+# Tables other modules reference by foreign key must join the metadata with these.
+import bot.campaigns.models  # noqa: E402, F401

@@ -6,9 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
 
 from bot.messages import Message
 from bot.models import Delivery, DeliveryStatus, TargetKind, utcnow
@@ -48,11 +49,13 @@ async def enqueue(
     }
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Delivery).values(**values).on_conflict_do_nothing(
-        index_elements=["dedupe_key"]
+    statement = (
+        insert(Delivery).values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(col(Delivery.id))
     )
     result = await session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    return result.first() is not None
 
 
 async def claim_due(
@@ -62,10 +65,10 @@ async def claim_due(
 
     A delivery whose lease expired (its worker died mid-send) is due again.
     """
-    due = (
-        (Delivery.status == DeliveryStatus.PENDING.value) & (Delivery.due_at <= now)
-    ) | ((Delivery.status == DeliveryStatus.IN_FLIGHT.value) & (Delivery.lease_until < now))
-    query = select(Delivery).where(due).order_by(Delivery.due_at, Delivery.id).limit(limit)
+    due = ((col(Delivery.status) == DeliveryStatus.PENDING.value) & (col(Delivery.due_at) <= now)) | (
+        (col(Delivery.status) == DeliveryStatus.IN_FLIGHT.value) & (col(Delivery.lease_until) < now)
+    )
+    query = select(Delivery).where(due).order_by(col(Delivery.due_at), col(Delivery.id)).limit(limit)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).scalars().all()
@@ -94,14 +97,14 @@ async def mark(
         values["due_at"] = due_at
     if refund_attempt:
         values["attempts"] = Delivery.attempts - 1
-    await session.execute(update(Delivery).where(Delivery.id == delivery_id).values(**values))
+    await session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
 
 
 async def status_counts(session: AsyncSession, *, dedupe_prefix: str) -> dict[str, int]:
     """How many deliveries whose key starts with `dedupe_prefix` are in each status."""
     rows = await session.execute(
         select(Delivery.status, func.count())
-        .where(Delivery.dedupe_key.startswith(dedupe_prefix))  # type: ignore[attr-defined]
+        .where(col(Delivery.dedupe_key).startswith(dedupe_prefix))
         .group_by(Delivery.status)
     )
     return {status: count for status, count in rows.tuples()}

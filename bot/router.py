@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.interactions import Interaction, Kind, Reply
 
@@ -12,6 +15,8 @@ if TYPE_CHECKING:
 
 Handler = Callable[["Context", Any], Awaitable[Reply]]
 H = TypeVar("H", bound=Handler)
+Tick = Callable[[AsyncSession, dt.datetime], Awaitable[int]]
+T = TypeVar("T", bound=Tick)
 
 
 class Router:
@@ -20,6 +25,7 @@ class Router:
     def __init__(self) -> None:
         self._handlers: dict[tuple[Kind, str], Handler] = {}
         self._fallbacks: dict[Kind, Handler] = {}
+        self.ticks: list[Tick] = []
 
     def on(self, kind: Kind, route: str) -> Callable[[H], H]:
         """Decorator registering a handler for `kind` interactions named `route`."""
@@ -46,6 +52,15 @@ class Router:
         """The handler for `interaction`, else its kind's fallback, else None."""
         handler = self._handlers.get((interaction.kind, interaction.route))
         return handler or self._fallbacks.get(interaction.kind)
+
+    def tick(self, job: T) -> T:
+        """Decorator registering a job the scheduler leader runs on every tick.
+
+        The job gets a session (its own transaction) and the time, and returns how
+        many items it created; it must be idempotent (keyed rows), as ticks repeat.
+        """
+        self.ticks.append(job)
+        return job
 
     def routes(self, kind: Kind) -> list[str]:
         """Registered route names of one kind (manifests, help)."""

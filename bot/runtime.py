@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import structlog
 
+from bot.campaigns.scheduler import CampaignScheduler
 from bot.db import Database
 from bot.engine import Engine
 from bot.members import MemberDirectory
@@ -30,6 +31,7 @@ class Runtime:
     engine: Engine
     ports: dict[str, PlatformPort] = field(default_factory=dict)
     worker: DeliveryWorker | None = None
+    scheduler: CampaignScheduler | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -45,6 +47,11 @@ class Runtime:
             self.engine.on_commit.append(self.worker.nudge)
             self._spawn(self.worker.run_forever(self._stop))
             self._spawn(self._every(self.settings.member_sync_hours * 3600, self.sync_members))
+            self.scheduler = CampaignScheduler(
+                self.db, interval=self.settings.scheduler_interval_seconds, ticks=self.router.ticks
+            )
+            self.scheduler.on_work.append(self.worker.nudge)
+            self.scheduler.start()
 
     def _spawn(self, coroutine: Awaitable[None]) -> None:
         self._tasks.append(asyncio.ensure_future(coroutine))
@@ -76,6 +83,8 @@ class Runtime:
     async def stop(self) -> None:
         """Stop the loops and close the database."""
         self._stop.set()
+        if self.scheduler is not None:
+            await self.scheduler.stop()
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)

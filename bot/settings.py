@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
 
-DEFAULT_SECRET_KEY = "fivefold-development-only-secret-key"
+DEFAULT_SECRET_KEY = "fivefold-development-only-secret-key"  # noqa: S105 - refused in production
 
 
 class Role(StrEnum):
@@ -62,6 +62,7 @@ class Settings(BaseSettings):
         1.0, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND"
     )
     slack_burst: int = Field(20, ge=1, alias="FIVEFOLD_SLACK_BURST")
+    scheduler_interval_seconds: float = Field(30.0, gt=0, alias="FIVEFOLD_SCHEDULER_INTERVAL_SECONDS")
     member_sync_hours: float = Field(24.0, gt=0, alias="FIVEFOLD_MEMBER_SYNC_HOURS")
 
     @field_validator("database_url")

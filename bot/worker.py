@@ -9,13 +9,13 @@ from collections import defaultdict
 from collections.abc import Mapping
 
 import structlog
-from sqlalchemy import select
+from sqlmodel import col, select
 
 from bot import outbox
 from bot.db import Database
 from bot.messages import Message
 from bot.metrics import DELIVERIES
-from bot.models import Delivery, DeliveryStatus, Tenant, utcnow
+from bot.models import Delivery, DeliveryStatus, Member, Tenant, utcnow
 from bot.platform import Outcome, PlatformPort, SendResult
 from bot.throttle import Buckets
 
@@ -68,7 +68,7 @@ class DeliveryWorker:
                     await session.execute(
                         select(Delivery.id).where(
                             Delivery.status == DeliveryStatus.IN_FLIGHT.value,
-                            Delivery.lease_until < utcnow(),
+                            col(Delivery.lease_until) < utcnow(),
                         )
                     )
                 ).scalars()
@@ -92,14 +92,18 @@ class DeliveryWorker:
 
     async def _send_all(self, tenant: Tenant, rows: list[Delivery], reclaimed: set[int | None]) -> None:
         port = self.ports.get(tenant.platform)
+        gone = await self._deactivated([d.member_id for d in rows if d.member_id is not None])
         for delivery in rows:
+            if delivery.member_id in gone:
+                await self._skip(delivery, "member deactivated")
+                continue
             if port is None:
-                await self._record(delivery, SendResult(Outcome.TRANSIENT, reason="platform not configured"))
+                await self._record(tenant, delivery, SendResult(Outcome.TRANSIENT, reason="platform not configured"))
                 continue
             if delivery.id in reclaimed:
                 found = await port.find_sent(tenant, delivery)
                 if found:
-                    await self._record(delivery, SendResult(Outcome.SENT, message_id=found))
+                    await self._record(tenant, delivery, SendResult(Outcome.SENT, message_id=found))
                     continue
             rate, burst = port.tokens_per_second()
             bucket = self.buckets.get(f"{tenant.platform}:{tenant.external_id}", rate, burst)
@@ -109,11 +113,23 @@ class DeliveryWorker:
             result = await port.send(tenant, delivery, Message.model_validate(delivery.message))
             if result.outcome is Outcome.RETRY_AFTER:
                 bucket.pause(result.retry_after)
-            await self._record(delivery, result)
+            await self._record(tenant, delivery, result)
 
-    async def _record(self, delivery: Delivery, result: SendResult) -> None:
+    async def _deactivated(self, member_ids: list[int]) -> set[int]:
+        if not member_ids:
+            return set()
+        async with self.db.transaction() as session:
+            query = select(Member.id).where(col(Member.id).in_(member_ids), col(Member.is_deleted))
+            return {member_id for member_id in (await session.execute(query)).scalars() if member_id is not None}
+
+    async def _skip(self, delivery: Delivery, reason: str) -> None:
         assert delivery.id is not None
-        DELIVERIES.labels(platform="any", outcome=result.outcome.value).inc()
+        async with self.db.transaction() as session:
+            await outbox.mark(session, delivery.id, DeliveryStatus.SKIPPED, error=reason)
+
+    async def _record(self, tenant: Tenant, delivery: Delivery, result: SendResult) -> None:
+        assert delivery.id is not None
+        DELIVERIES.labels(platform=tenant.platform, outcome=result.outcome.value).inc()
         now = utcnow()
         async with self.db.transaction() as session:
             if result.outcome is Outcome.SENT:

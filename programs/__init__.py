@@ -7,7 +7,8 @@ from bot.router import Router
 
 def load_models() -> None:
     """Import every program's tables so that they join the shared metadata."""
-    from programs.reward import models  # noqa: F401
+    from programs.instruct import models as instruct_models  # noqa: F401
+    from programs.reward import models as reward_models  # noqa: F401
 
 
 def register_all(router: Router) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 import uuid
 
-from sqlalchemy import select
+from sqlmodel import select
 
 from bot.db import Database
 from bot.models import Member, Tenant, utcnow

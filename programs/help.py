@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.i18n import Translator
 from bot.interactions import Command, Kind, Reply
-from bot.messages import Header, Message, Text, compose
+from bot.messages import Block, Header, Message, Text, compose
 from bot.router import Router
 
 
@@ -19,7 +19,7 @@ def help_message(t: Translator, unknown: str | None = None) -> Message:
         t._("`/cx story` — share a customer story"),
         t._("`/cx help` — this list"),
     ]
-    blocks = [Header(text=t._("What Fivefold can do"))]
+    blocks: list[Block] = [Header(text=t._("What Fivefold can do"))]
     if unknown:
         blocks.append(Text(spans=compose(t._("I don't know the command “{command}”."), command=unknown)))
     blocks.append(Text(spans=compose("\n".join(lines))))

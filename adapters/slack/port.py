@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -77,7 +76,7 @@ class SlackPort(PlatformPort):
             )
         except SlackApiError as error:
             return classify(error)
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as error:
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
             return SendResult(Outcome.TRANSIENT, reason=type(error).__name__)
         channel, ts = response.get("channel", delivery.target_id), response.get("ts", "")
         return SendResult(Outcome.SENT, message_id=f"{channel}:{ts}")
@@ -91,7 +90,7 @@ class SlackPort(PlatformPort):
             response = await client.users_info(user=external_id, include_locale=True)
         except SlackApiError:
             return None
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError):
+        except (TimeoutError, aiohttp.ClientError, OSError):
             return None
         user: dict[str, Any] = response.get("user") or {}
         return profile_from_user(user) if user.get("id") else None

@@ -134,10 +134,11 @@ def _input(spec: m.TextInput | m.MemberPicker | m.ChoiceInput) -> InputBlock:
             max_length=spec.max_length, initial_value=spec.initial or None,
         )
     elif isinstance(spec, m.MemberPicker):
-        picker = UserMultiSelectElement if spec.multiple else UserSelectElement
-        initial: Any = spec.initial if spec.multiple else (spec.initial[0] if spec.initial else None)
-        key = "initial_users" if spec.multiple else "initial_user"
-        element = picker(action_id=spec.input_id, **{key: initial or None})
+        if spec.multiple:
+            element = UserMultiSelectElement(action_id=spec.input_id, initial_users=spec.initial or None)
+        else:
+            first = spec.initial[0] if spec.initial else None
+            element = UserSelectElement(action_id=spec.input_id, initial_user=first)
     else:
         options = [Option(value=c.value, text=_plain(c.label, 75)) for c in spec.choices[:100]]
         select = StaticMultiSelectElement if spec.multiple else StaticSelectElement

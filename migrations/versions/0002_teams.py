@@ -1,7 +1,7 @@
 """teams: conversation references (proactive messages) and the accounts seen in activities
 
 Revision ID: 0002_teams
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 08:45:00.607133
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import bot.models
 
 revision: str = '0002_teams'
-down_revision: str | None = '0001'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

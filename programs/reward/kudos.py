@@ -7,11 +7,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import select
 
 from bot import outbox
-from bot.context import Context, zone_of
+from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.members import find_member
@@ -60,22 +61,13 @@ async def given_today(session: AsyncSession, member: Member, day: dt.date) -> in
     return int(result.scalar_one())
 
 
-async def lock_giver(ctx: Context) -> None:
-    """Serialise one giver's concurrent requests so the allowance cannot be overrun."""
-    if ctx.session.bind is not None and ctx.session.bind.dialect.name == "postgresql":
-        await ctx.session.execute(
-            select(Member.id).where(Member.id == ctx.member.id).with_for_update()
-        )
-
-
 async def resolve_receivers(ctx: Context, external_ids: Sequence[str]) -> list[Member]:
     """The receivers as members, refusing self, bots and deactivated accounts."""
     if not external_ids:
         raise UserFacingError(N_("Who is it for? Mention at least one person, like `/kudos @name thanks for …`."))
     receivers = []
     for external_id in dict.fromkeys(external_ids):
-        assert ctx.tenant.id is not None
-        member = await find_member(ctx.session, tenant_id=ctx.tenant.id, external_id=external_id)
+        member = ctx.members.get(external_id)
         if member is None or member.id == ctx.member.id:
             if member is not None:
                 raise UserFacingError(N_("Kudos are for others — you can't give kudos to yourself."))
@@ -124,12 +116,15 @@ async def give_kudos(ctx: Context, request: KudosRequest) -> Gift:
     message = check_message(request.message)
     receivers = await resolve_receivers(ctx, request.receiver_ids)
     values = await resolve_values(ctx, request.values)
-    await lock_giver(ctx)
+    # the engine locked the giver's row (PostgreSQL) / SQLite runs one transaction at a time
     day = local_day(ctx)
     left = ctx.settings.kudos_daily_allowance - await given_today(ctx.session, ctx.member, day)
     if len(receivers) > left:
         raise UserFacingError(
-            N_("You have {left} kudos left today and tried to give {wanted}. Your allowance resets at midnight your time."),
+            N_(
+                "You have {left} kudos left today and tried to give {wanted}. "
+                "Your allowance resets at midnight your time."
+            ),
             left=max(left, 0), wanted=len(receivers),
         )
     gift = Gift(uuid.uuid4().hex, receivers, [v.slug for v in values], left - len(receivers))
@@ -143,20 +138,22 @@ async def _store(
     values: list[KudosValue], day: dt.date,
 ) -> None:
     assert ctx.tenant.id is not None and ctx.member.id is not None
-    for receiver in gift.receivers:
-        assert receiver.id is not None
-        row = Kudos(
+    rows = [
+        Kudos(
             tenant_id=ctx.tenant.id, gift_key=gift.key, giver_id=ctx.member.id,
             receiver_id=receiver.id, message=message, channel_id=request.channel_id,
             source=request.source, source_ref=request.source_ref, given_on=day, created_at=ctx.now,
         )
-        ctx.session.add(row)
-        await ctx.session.flush()
-        assert row.id is not None
-        for value in values:
-            assert value.id is not None
-            ctx.session.add(KudosTag(kudos_id=row.id, value_id=value.id))
-    await ctx.session.flush()
+        for receiver in gift.receivers
+        if receiver.id is not None
+    ]
+    ctx.session.add_all(rows)
+    await ctx.session.flush()  # one INSERT … RETURNING for all receivers
+    ctx.session.add_all(
+        KudosTag(kudos_id=row.id, value_id=value.id)
+        for row in rows for value in values
+        if row.id is not None and value.id is not None
+    )
 
 
 async def _announce(ctx: Context, gift: Gift, message: str, channel_id: str | None) -> None:
@@ -193,7 +190,3 @@ async def take_back(ctx: Context, *, receiver_external_id: str, source_ref: str)
         await ctx.session.execute(delete(Kudos).where(Kudos.id.in_(ids)))  # type: ignore[union-attr]
     return len(ids)
 
-
-def receiver_zone_day(ctx: Context, member: Member) -> dt.date:
-    """Today in `member`'s own time zone."""
-    return ctx.now.astimezone(zone_of(member, ctx.tenant)).date()

@@ -50,14 +50,18 @@ def kudos_form(t: Translator, values: list[str], *, receivers: list[str], state:
     )
 
 
+def _in_all(t: Translator, total: int, month: int) -> list[Span]:
+    return compose(t._("{total} in all, {month} this month"), total=total, month=month)
+
+
 def stats_message(t: Translator, stats: MemberStats) -> Message:
     """`/cx stats`: the member's own figures."""
     left = t.ngettext("{n} kudos left to give today", "{n} kudos left to give today", stats.allowance_left)
     blocks: list[Block] = [
         Header(text=t._("Your kudos")),
         Fields(items=[
-            (t._("Given"), compose(t._("{total} in all, {month} this month"), total=stats.given, month=stats.given_this_month)),
-            (t._("Received"), compose(t._("{total} in all, {month} this month"), total=stats.received, month=stats.received_this_month)),
+            (t._("Given"), _in_all(t, stats.given, stats.given_this_month)),
+            (t._("Received"), _in_all(t, stats.received, stats.received_this_month)),
         ]),
         Text(spans=compose(left)),
     ]

@@ -7,6 +7,7 @@ and can enforce a workspace rate and a per-channel rate like Slack does.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -219,19 +220,19 @@ class FakeSlack:
             def log_message(self, *_args: Any) -> None:
                 return
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode() if length else ""
                 if "json" in (self.headers.get("Content-Type") or ""):
                     params = json.loads(raw or "{}")
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
+                if "?" in self.path:
+                    params.update({k: v[0] for k, v in parse_qs(self.path.split("?", 1)[1]).items()})
                 for key in ("blocks", "metadata", "view"):
                     if isinstance(params.get(key), str):
-                        try:
+                        with contextlib.suppress(ValueError):
                             params[key] = json.loads(params[key])
-                        except ValueError:
-                            pass
                 auth = self.headers.get("Authorization") or ""
                 token = auth.removeprefix("Bearer ") or params.get("token")
                 method = self.path.rsplit("/", 1)[-1].split("?")[0]

@@ -71,6 +71,6 @@ def test_refusals_change_nothing(chat, sql):
 def test_stats_leaderboard_and_help(chat, sql):
     chat.command("alice", "kudos thanks #ownership", "bob")
     assert "Your kudos" in chat.command("alice", "stats")
-    assert "leaderboard" in chat.command("bob", "leaderboard")
-    assert "What Fivefold can do" in chat.command("bob", "help")
-    assert "coming soon" in chat.command("bob", "story")
+    assert "leaderboard" in chat.command("alice", "leaderboard")
+    assert "What Fivefold can do" in chat.command("alice", "help")
+    assert "coming soon" in chat.command("alice", "story")

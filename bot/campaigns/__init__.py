@@ -1,0 +1,1 @@
+"""Campaigns: scheduled messages to an audience, materialised into outbox deliveries."""

@@ -1,0 +1,64 @@
+"""Campaign and occurrence tables.
+
+A campaign is a message + lever + audience + schedule. Each firing is an
+occurrence, keyed uniquely per (campaign, slot), and each occurrence × recipient is
+one delivery row in the outbox (unique dedupe key), so materialising twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.models import UTCDateTime, created_at_field
+
+
+class Lever(StrEnum):
+    """Temkin's five levers."""
+
+    INFORM = "inform"
+    INSPIRE = "inspire"
+    INSTRUCT = "instruct"
+    ENGAGE = "engage"
+    REWARD = "reward"
+
+
+class Campaign(SQLModel, table=True):
+    """A planned message: what (message), to whom (audience), when (schedule)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    name: str = Field(sa_column=Column(String(200), nullable=False))
+    lever: str = Field(sa_column=Column(String(16), nullable=False))
+    message: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    audience: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    schedule: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    active: bool = True
+    starter_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
+    created_at: dt.datetime = created_at_field()
+    updated_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+
+
+class Occurrence(SQLModel, table=True):
+    """One firing of a campaign. `slot` is the wall-clock slot it stands for.
+
+    For a fixed time zone the slot is the UTC instant; for "each recipient's own
+    time zone" it is the local date and time (`2026-03-29T09:00`), and every
+    recipient's delivery is due at that wall-clock time in their zone.
+    """
+
+    __table_args__ = (UniqueConstraint("campaign_id", "slot", name="uq_occurrence_slot"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    tenant_id: int = Field(foreign_key="tenant.id", index=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    slot: str = Field(sa_column=Column(String(40), nullable=False))
+    first_due_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
+    recipients: int = 0
+    materialised_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    created_at: dt.datetime = created_at_field()

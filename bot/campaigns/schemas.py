@@ -1,0 +1,160 @@
+"""What HR sends to create a campaign: validated message, audience and schedule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+
+from bot.campaigns.models import Lever
+
+RECIPIENT = "recipient"
+
+
+def check_zone(value: str) -> str:
+    """`recipient` or a known IANA zone name."""
+    if value == RECIPIENT:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r}; use an IANA name or 'recipient'") from exc
+    return value
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ButtonIn(Strict):
+    """A link button under the message."""
+
+    label: str = Field(min_length=1, max_length=75)
+    url: HttpUrl
+
+
+class LocalizedText(Strict):
+    """The message in one more language."""
+
+    text: str = Field(min_length=1, max_length=3000)
+    header: str | None = Field(None, max_length=150)
+
+
+class MessageIn(Strict):
+    """The campaign's message; `translations` maps `pl`/`uk` to localized text."""
+
+    text: str = Field(min_length=1, max_length=3000)
+    header: str | None = Field(None, max_length=150)
+    link: HttpUrl | None = None
+    link_label: str | None = Field(None, max_length=200)
+    image_url: HttpUrl | None = None
+    button: ButtonIn | None = None
+    translations: dict[Literal["en", "pl", "uk"], LocalizedText] = Field(default_factory=dict)
+
+
+class Everyone(Strict):
+    """Every active, human member."""
+
+    kind: Literal["everyone"]
+
+
+class Members(Strict):
+    """Listed members, by platform id."""
+
+    kind: Literal["members"]
+    members: list[str] = Field(min_length=1, max_length=50_000)
+
+
+class Channel(Strict):
+    """One post in a channel."""
+
+    kind: Literal["channel"]
+    channel: str = Field(min_length=1, max_length=128)
+
+
+class Segment(Strict):
+    """Members whose attributes match every given filter."""
+
+    kind: Literal["segment"]
+    department: list[str] | None = None
+    location: list[str] | None = None
+    country: list[str] | None = None
+    started_after: dt.date | None = None
+    started_before: dt.date | None = None
+
+
+class NewJoiners(Strict):
+    """Members who started (or joined the workspace) within the last `days` days."""
+
+    kind: Literal["new_joiners"]
+    days: int = Field(ge=1, le=365)
+
+
+class Ambassadors(Strict):
+    """CX ambassadors (once the Engage lever's ambassador roster exists)."""
+
+    kind: Literal["ambassadors"]
+
+
+Audience = Annotated[Everyone | Members | Channel | Segment | NewJoiners | Ambassadors, Field(discriminator="kind")]
+
+
+class Once(Strict):
+    """One send at a date and time (naive: wall-clock in `timezone`)."""
+
+    kind: Literal["once"]
+    at: dt.datetime
+    timezone: str = "UTC"
+
+    _zone = field_validator("timezone")(check_zone)
+
+
+class Recurring(Strict):
+    """A cron schedule (`0 9 * * mon`) at a wall-clock time in `timezone`."""
+
+    kind: Literal["recurring"]
+    cron: str = Field(min_length=9, max_length=100)
+    timezone: str = "UTC"
+    skip_weekends: bool = False
+    skip_holidays: bool = False
+
+    _zone = field_validator("timezone")(check_zone)
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(f"invalid cron expression: {exc}") from exc
+        return value
+
+
+Schedule = Annotated[Once | Recurring, Field(discriminator="kind")]
+
+
+class CampaignIn(Strict):
+    """`POST /api/v1/campaigns`."""
+
+    name: str = Field(min_length=1, max_length=200)
+    lever: Lever
+    message: MessageIn
+    audience: Audience
+    schedule: Schedule
+
+
+class CampaignPatch(Strict):
+    """`PATCH /api/v1/campaigns/{id}`: any subset of the fields, and `active`."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    lever: Lever | None = None
+    message: MessageIn | None = None
+    audience: Audience | None = None
+    schedule: Schedule | None = None
+    active: bool | None = None
