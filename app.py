@@ -55,6 +55,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime.add_port(slack.port)
         assert settings.slack_signing_secret is not None
         app.include_router(slack_router(slack, settings.slack_signing_secret.get_secret_value()))
+    if settings.teams_enabled:
+        from adapters.teams.app import TeamsAdapter
+        from adapters.teams.http import teams_router
+
+        teams = TeamsAdapter(settings, runtime.engine, runtime.db)
+        runtime.add_port(teams.port)
+        app.include_router(teams_router(teams))
     return app
 
 
@@ -67,6 +74,10 @@ def create_worker_runtime(settings: Settings | None = None) -> Runtime:
         from adapters.slack.app import SlackAdapter
 
         runtime.add_port(SlackAdapter(settings, runtime.engine, runtime.db).port)
+    if settings.teams_enabled:
+        from adapters.teams.app import TeamsAdapter
+
+        runtime.add_port(TeamsAdapter(settings, runtime.engine, runtime.db).port)
     return runtime
 
 
@@ -109,3 +120,10 @@ def slack_manifest(url: str, oauth: bool) -> dict[str, object]:
     from adapters.slack.manifest import slack_manifest as manifest
 
     return manifest(url, oauth=oauth)
+
+
+def teams_package(app_id: str, url: str) -> bytes:
+    """The Teams app package (zip) for bot `app_id` at `url`."""
+    from adapters.teams.manifest import teams_package as package
+
+    return package(app_id, url)

@@ -152,6 +152,22 @@ def manifest_slack(
     sys.stdout.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
+@manifest_cli.command("teams")
+def manifest_teams(
+    app_id: Annotated[str, typer.Option(help="The bot's Microsoft App ID (a GUID).")],
+    url: Annotated[str, typer.Option(help="Public HTTPS base URL of this Fivefold.")],
+    out: Annotated[Path, typer.Option(help="Where to write the package.")] = Path("fivefold-teams.zip"),
+) -> None:
+    """Write the Teams app package (manifest.json and icons, zipped) for `url`."""
+    try:
+        package: bytes = composition().teams_package(app_id, url)
+    except ValueError as exc:
+        console.print(f"[red]Cannot build the package:[/red] {exc}")
+        raise typer.Exit(2) from exc
+    out.write_bytes(package)
+    console.print(f"wrote {out} — upload it in Teams: Apps → Manage your apps → Upload an app")
+
+
 @members_cli.command("sync")
 def members_sync() -> None:
     """Refresh every tenant's members from its platform (users.list)."""

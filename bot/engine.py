@@ -42,6 +42,7 @@ async def claim_event(session: AsyncSession, key: str, tenant_id: int | None) ->
     statement = insert(ProcessedEvent).values(
         key=key[:200], tenant_id=tenant_id, created_at=utcnow()
     ).on_conflict_do_nothing(index_elements=["key"]).returning(col(ProcessedEvent.key))
+    # RETURNING, not rowcount: psycopg's async cursor reports rowcount -1 here
     result = await session.execute(statement)
     return result.first() is not None
 

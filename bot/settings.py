@@ -45,6 +45,9 @@ class Settings(BaseSettings):
         "MultiTenant", alias="MICROSOFT_APP_TYPE"
     )
     teams_openid_metadata_url: str | None = Field(None, alias="TEAMS_OPENID_METADATA_URL")
+    teams_login_url: str = Field("https://login.microsoftonline.com", alias="TEAMS_LOGIN_URL")
+    teams_enabled_flag: bool = Field(False, alias="FIVEFOLD_TEAMS_ENABLED")
+    teams_rate_per_second: float = Field(30.0, gt=0, alias="FIVEFOLD_TEAMS_RATE_PER_SECOND")
 
     secret_key: SecretStr = Field(SecretStr(DEFAULT_SECRET_KEY), alias="FIVEFOLD_SECRET_KEY")
     role: Role = Field(Role.ALL, alias="FIVEFOLD_ROLE")
@@ -103,6 +106,8 @@ class Settings(BaseSettings):
             problems.append("FIVEFOLD_SECRET_KEY must be set to a random value of 32+ characters")
         if self.slack_bot_token and not self.slack_signing_secret:
             problems.append("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN")
+        if self.teams_enabled and not (self.microsoft_app_id and self.microsoft_app_password):
+            problems.append("MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD are required for Teams")
         return problems
 
     @property
@@ -114,6 +119,11 @@ class Settings(BaseSettings):
     def slack_enabled(self) -> bool:
         """True when Slack is configured in single-workspace or OAuth mode."""
         return bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_client_id))
+
+    @property
+    def teams_enabled(self) -> bool:
+        """True when Microsoft Teams is configured (an app id, or FIVEFOLD_TEAMS_ENABLED)."""
+        return bool(self.microsoft_app_id or self.teams_enabled_flag)
 
 
 @lru_cache

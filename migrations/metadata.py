@@ -1,4 +1,4 @@
-"""The one metadata Alembic compares against: engine tables, program tables, Slack's stores."""
+"""The one metadata Alembic compares against: engine and program tables, Slack's stores, Teams'."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 
 def target_metadata() -> MetaData:
     """Import every table definition and return the shared metadata."""
-    import bot.campaigns.models
+    import adapters.teams.models  # noqa: F401
     import bot.models  # noqa: F401
     import programs
     from adapters.slack.oauth import slack_tables

@@ -1,7 +1,7 @@
 """enrollment.next_due_at: when an enrolment's next lesson is due (indexed for the tick)
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0002_teams
 Create Date: 2026-11-23 09:01:30.021627
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import bot.models
 
 revision: str = '0003'
-down_revision: str | None = '0002'
+down_revision: str | None = '0002_teams'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

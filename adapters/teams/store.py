@@ -1,0 +1,148 @@
+"""Persistence of what Teams tells the bot: conversation references and accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from adapters.teams.models import TeamsAccount, TeamsConversation
+from adapters.teams.references import Account, Conversation
+from bot.db import Database
+from bot.models import utcnow
+
+
+async def _conversation_row(
+    session: AsyncSession, tenant: str, conversation_id: str
+) -> TeamsConversation | None:
+    query = select(TeamsConversation).where(
+        col(TeamsConversation.tenant_external_id) == tenant,
+        col(TeamsConversation.conversation_id) == conversation_id,
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _account_row(
+    session: AsyncSession, tenant: str, aad_object_id: str
+) -> TeamsAccount | None:
+    query = select(TeamsAccount).where(
+        col(TeamsAccount.tenant_external_id) == tenant,
+        col(TeamsAccount.aad_object_id) == aad_object_id,
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+class TeamsStore:
+    """Reads and writes the Teams tables in their own short transactions."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def save_conversation(self, tenant: str, conversation: Conversation) -> None:
+        """Insert or refresh a conversation reference."""
+        for _attempt in range(2):
+            try:
+                async with self.db.transaction() as session:
+                    row = await _conversation_row(session, tenant, conversation.conversation_id)
+                    if row is None:
+                        row = TeamsConversation(
+                            tenant_external_id=tenant,
+                            conversation_id=conversation.conversation_id,
+                            kind=conversation.kind,
+                            service_url=conversation.service_url,
+                            reference=conversation.reference,
+                        )
+                        session.add(row)
+                    row.member_id = conversation.member_id or row.member_id
+                    row.service_url, row.reference = (
+                        conversation.service_url,
+                        conversation.reference,
+                    )
+                    row.updated_at = utcnow()
+                return
+            except IntegrityError:
+                continue
+
+    async def forget_conversation(self, tenant: str, conversation_id: str) -> None:
+        """Drop a reference (the app was uninstalled there)."""
+        async with self.db.transaction() as session:
+            await session.execute(
+                delete(TeamsConversation).where(
+                    col(TeamsConversation.tenant_external_id) == tenant,
+                    col(TeamsConversation.conversation_id) == conversation_id,
+                )
+            )
+
+    async def save_accounts(self, tenant: str, accounts: list[Account], service_url: str) -> None:
+        """Insert or refresh the accounts an activity showed."""
+        for account in {a.aad_object_id: a for a in reversed(accounts)}.values():
+            for _attempt in range(2):
+                try:
+                    async with self.db.transaction() as session:
+                        row = await _account_row(session, tenant, account.aad_object_id)
+                        if row is None:
+                            row = TeamsAccount(
+                                tenant_external_id=tenant,
+                                aad_object_id=account.aad_object_id,
+                                user_id=account.user_id,
+                                service_url=service_url,
+                            )
+                            session.add(row)
+                        row.user_id, row.service_url = account.user_id, service_url
+                        row.name = (account.name or row.name)[:200]
+                        row.locale = account.locale or row.locale
+                        row.timezone = account.timezone or row.timezone
+                        row.updated_at = utcnow()
+                    break
+                except IntegrityError:
+                    continue
+
+    async def personal_reference(self, tenant: str, aad_object_id: str) -> dict[str, Any] | None:
+        """The reference of the bot's 1:1 chat with a member, if there is one."""
+        async with self.db.transaction() as session:
+            query = (
+                select(col(TeamsConversation.reference))
+                .where(
+                    col(TeamsConversation.tenant_external_id) == tenant,
+                    col(TeamsConversation.kind) == "personal",
+                    col(TeamsConversation.member_id) == aad_object_id,
+                )
+                .order_by(col(TeamsConversation.updated_at).desc())
+                .limit(1)
+            )
+            found: dict[str, Any] | None = (await session.execute(query)).scalar_one_or_none()
+            return found
+
+    async def reference(self, tenant: str, conversation_id: str) -> dict[str, Any] | None:
+        """The reference of a channel or chat by conversation id."""
+        async with self.db.transaction() as session:
+            row = await _conversation_row(session, tenant, conversation_id)
+            return row.reference if row else None
+
+    async def account(self, tenant: str, aad_object_id: str) -> TeamsAccount | None:
+        """An account by AAD object id."""
+        async with self.db.transaction() as session:
+            return await _account_row(session, tenant, aad_object_id)
+
+    async def aad_id_of(self, tenant: str, user_id: str) -> str | None:
+        """The AAD object id of a Teams user id (`29:…`), if the bot has seen it."""
+        async with self.db.transaction() as session:
+            query = (
+                select(col(TeamsAccount.aad_object_id))
+                .where(
+                    col(TeamsAccount.tenant_external_id) == tenant,
+                    col(TeamsAccount.user_id) == user_id,
+                )
+                .limit(1)
+            )
+            found: str | None = (await session.execute(query)).scalar_one_or_none()
+            return found
+
+    async def accounts(self, tenant: str) -> list[TeamsAccount]:
+        """Every account seen in a tenant."""
+        async with self.db.transaction() as session:
+            query = select(TeamsAccount).where(col(TeamsAccount.tenant_external_id) == tenant)
+            return list((await session.execute(query)).scalars())

@@ -1,0 +1,107 @@
+"""Adaptive Card renderings of real program messages, compared with JSON files.
+
+Regenerate after an intended change with `FIVEFOLD_UPDATE_GOLDEN=1 pytest tests/teams`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from adapters.teams import forms, render
+from bot.i18n import translator
+from bot.messages import Link, Mention, Message, Plain, Strong, Text
+from bot.models import Member
+from programs.help import help_message
+from programs.reward import cards, views
+from programs.reward.stats import MemberStats
+
+GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "teams"
+T = translator("en")
+ALICE = Member(tenant_id=1, external_id="aad-alice", display_name="Alice")
+BOB = Member(tenant_id=1, external_id="aad-bob", display_name="Bob")
+
+
+def stats() -> MemberStats:
+    return MemberStats(
+        given=3,
+        received=5,
+        given_this_month=1,
+        received_this_month=2,
+        allowance_left=4,
+        received_by_value=[("empathy", 2)],
+    )
+
+
+CASES = {
+    "public_card": lambda: render.render_activity(
+        cards.public_card(T, ALICE, [BOB], "Saved the *launch* <at>Bob</at>", ["ownership"])
+    ),
+    "receiver_dm": lambda: render.render_activity(
+        cards.receiver_dm("en", ALICE, "Thanks for the help", ["empathy"], None)
+    ),
+    "giver_receipt": lambda: render.render_activity(cards.giver_receipt(T, [BOB], 4)),
+    "help": lambda: render.render_activity(help_message(T, "dance")),
+    "stats": lambda: render.render_activity(views.stats_message(T, stats())),
+    "kudos_form": lambda: render.activity(
+        forms.render_form(
+            views.kudos_form(
+                T, ["customer-first", "empathy"], receivers=["aad-bob"], state="19:chan"
+            )
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_rendering_matches_golden(name):
+    rendered = CASES[name]()
+    path = GOLDEN / f"{name}.json"
+    if os.environ.get("FIVEFOLD_UPDATE_GOLDEN") or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(rendered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert rendered == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_card_shape():
+    card = render.render_card(cards.public_card(T, ALICE, [BOB], "hi", []))
+    assert card["type"] == "AdaptiveCard"
+    assert card["version"] == "1.5"
+    assert card["fallbackText"]
+    tags = [entity["text"] for entity in card["msteams"]["entities"]]
+    assert tags == ["<at>Alice</at>", "<at>Bob</at>"]
+
+
+def test_user_text_cannot_inject_markup_mentions_or_links():
+    hostile = (
+        "**bold** _it_ <at>Bob</at> [click](https://evil.example) https://evil.example"
+        " www.evil.com\n- item `code`"
+    )
+    message = Message(
+        fallback="x",
+        blocks=[Text(spans=[Mention(external_id="aad-bob", name="Bob"), Plain(text=hostile)])],
+    )
+    card = render.render_card(message)
+    text = card["body"][0]["text"]
+    assert text.startswith("<at>Bob</at>")
+    user_part = text[len("<at>Bob</at>") :]
+    assert "<at>" not in user_part
+    assert "**" not in user_part.replace("\\*", "")
+    assert "](" not in user_part.replace("\\]", "")
+    assert "https://" not in user_part
+    assert "www." not in user_part
+    assert "\n- " not in user_part
+    assert len(card["msteams"]["entities"]) == 1
+
+
+def test_only_http_links_are_links():
+    spans = [
+        Link(url="javascript:alert(1)", label="x"),
+        Link(url="https://ok.example/a", label="ok"),
+        Strong(text="b"),
+    ]
+    text = render.render_card(Message(fallback="x", blocks=[Text(spans=spans)]))["body"][0]["text"]
+    assert text == "x[ok](https://ok.example/a)**b**"
