@@ -1,0 +1,107 @@
+"""Shared pieces of the `fivefold` command line: the Typer apps, settings, transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+from collections.abc import Awaitable, Callable, Sequence
+from types import ModuleType
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+
+from bot.db import Database
+from bot.errors import ConfigurationError, FivefoldError
+from bot.models import Tenant
+from bot.settings import Settings, get_settings
+
+T = TypeVar("T")
+
+cli = typer.Typer(help="Fivefold: the employee-experience bot for Slack and Microsoft Teams.",
+                  no_args_is_help=True)
+members_cli = typer.Typer(help="Members of a tenant.", no_args_is_help=True)
+manifest_cli = typer.Typer(help="App manifests for the chat platforms.", no_args_is_help=True)
+apikey_cli = typer.Typer(help="Admin API keys.", no_args_is_help=True)
+campaigns_cli = typer.Typer(help="Campaigns (Inform, Inspire, Instruct).", no_args_is_help=True)
+deliveries_cli = typer.Typer(help="Delivery progress of campaign occurrences.", no_args_is_help=True)
+starter_cli = typer.Typer(help="The ready-made starter programme.", no_args_is_help=True)
+cli.add_typer(starter_cli, name="starter")
+cli.add_typer(members_cli, name="members")
+cli.add_typer(manifest_cli, name="manifest")
+cli.add_typer(apikey_cli, name="apikey")
+cli.add_typer(campaigns_cli, name="campaigns")
+cli.add_typer(deliveries_cli, name="deliveries")
+console = Console(stderr=True)
+
+
+def composition() -> ModuleType:
+    """The composition root (`app`), imported when a command needs programs and adapters.
+
+    Loaded by name so that the engine package never imports programs or adapters.
+    """
+    return importlib.import_module("app")
+
+
+def settings() -> Settings:
+    """The settings, or a clear exit when they are unsafe."""
+    try:
+        return get_settings()
+    except ConfigurationError as exc:
+        console.print(f"[red]Configuration error:[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+class CommandError(FivefoldError):
+    """A command cannot do what was asked; `problems` are printed one a line."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+MAX_ID = 2**31 - 1
+TenantOption = Annotated[int | None, typer.Option("--tenant", min=1, max=MAX_ID,
+                                                  help="Tenant id (optional when there is only one).")]
+
+
+def _fail(problems: Sequence[str]) -> typer.Exit:
+    for problem in problems:
+        console.print(escape(problem), soft_wrap=True)
+    return typer.Exit(1)
+
+
+def in_transaction(work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one transaction on the configured database; a CommandError rolls back and exits 1."""
+    url = settings().database_url
+
+    async def run() -> T:
+        db = Database(url)
+        try:
+            async with db.transaction() as session:
+                return await work(session)
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(run())
+    except CommandError as exc:
+        raise _fail(exc.problems) from exc
+
+
+async def _tenant(session: AsyncSession, tenant_id: int | None) -> Tenant:
+    tenant = await session.get(Tenant, tenant_id) if tenant_id is not None else None
+    if tenant is not None:
+        return tenant
+    tenants = (await session.execute(select(Tenant).order_by(col(Tenant.id)))).scalars().all()
+    if tenant_id is None and len(tenants) == 1:
+        return tenants[0]
+    if not tenants:
+        raise CommandError("there is no tenant yet: install Fivefold in a workspace (or run `fivefold demo`) first")
+    problem = f"there is no tenant {tenant_id}" if tenant_id is not None else "there are several tenants"
+    choices = [f"  --tenant {t.id}   {t.platform}:{t.external_id}  {t.name}" for t in tenants]
+    raise CommandError(f"{problem}; choose one:", *choices)
+

@@ -1,0 +1,90 @@
+"""`fivefold migrate`, `serve`, `worker`, `demo`: running Fivefold."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from typing import Annotated
+
+import typer
+
+from bot.cli.base import cli, composition, console, settings
+from bot.db import Database
+from bot.db import migrate as run_migrations
+from bot.errors import DatabaseBehindError
+from bot.settings import Role, Settings
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database to the newest schema."""
+    url = settings().database_url
+    run_migrations(url)
+    console.print(f"database at {url.split('@')[-1]} is at the newest migration")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 3000,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate",
+                             help="Run migrations before serving (embedded database default).")] = False,
+) -> None:
+    """Serve the HTTP app (with the worker too when FIVEFOLD_ROLE=all)."""
+    import uvicorn
+
+    config = settings()
+    if migrate_first:
+        run_migrations(config.database_url)
+    if not _schema_ok(config):
+        raise typer.Exit(1)
+    uvicorn.run("app:create_app", factory=True, host=host, port=port, log_config=None,
+                proxy_headers=True)
+
+
+def _schema_ok(config: Settings) -> bool:
+    async def check() -> None:
+        db = Database(config.database_url)
+        try:
+            await db.require_head()
+        finally:
+            await db.close()
+
+    try:
+        asyncio.run(check())
+    except DatabaseBehindError as exc:
+        console.print(f"[red]Not starting:[/red] {exc}")
+        return False
+    except Exception as exc:
+        console.print(f"[red]Not starting:[/red] cannot reach the database ({type(exc).__name__}: {exc})")
+        return False
+    return True
+
+
+@cli.command()
+def worker() -> None:
+    """Run only the delivery worker (FIVEFOLD_ROLE=worker)."""
+    config = settings()
+    if not _schema_ok(config):
+        raise typer.Exit(1)
+
+    async def run() -> None:
+        runtime = composition().create_worker_runtime(config)
+        await runtime.start(Role.WORKER)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await runtime.stop()
+
+    asyncio.run(run())
+
+
+@cli.command()
+def demo() -> None:
+    """Seed a demo organisation (members, values, kudos) into the database."""
+    config = settings()
+    run_migrations(config.database_url)
+    console.print(asyncio.run(composition().seed_demo(config)))
+
