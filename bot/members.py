@@ -48,20 +48,25 @@ def apply_profile(member: Member, profile: MemberProfile, now: dt.datetime) -> N
 async def load_world(
     session: AsyncSession, actor: Actor, external_ids: Iterable[str], *, lock_actor: bool = False
 ) -> tuple[Tenant, dict[str, Member]] | None:
-    """The actor's tenant and the named members (None when the tenant is unknown).
+    """The actor's tenant and the named members in one query (None when nobody is known).
 
     On PostgreSQL `lock_actor` locks the actor's row for the transaction, which
     serialises one member's concurrent requests (e.g. the daily kudos allowance).
     """
-    tenant = await find_tenant(session, platform=actor.platform, external_id=actor.tenant_external_id)
-    if tenant is None:
-        return None
     wanted = list(dict.fromkeys(external_ids))
-    query = select(Member).where(Member.tenant_id == tenant.id, col(Member.external_id).in_(wanted))
+    query = (
+        select(Member, Tenant)
+        .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
+        .where(Tenant.platform == actor.platform, Tenant.external_id == actor.tenant_external_id)
+        .where(col(Member.external_id).in_(wanted))
+        .order_by(col(Member.id))
+    )
     if lock_actor and session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.order_by(col(Member.id)).with_for_update(of=Member)  # id order: no deadlocks
-    members = {member.external_id: member for member in (await session.execute(query)).scalars()}
-    return tenant, members
+        query = query.with_for_update(of=Member)  # in id order: no deadlocks
+    rows = (await session.execute(query)).all()
+    if not rows:  # unknown tenant or actor: the caller takes the first-contact path
+        return None
+    return rows[0][1], {member.external_id: member for member, _tenant in rows}
 
 
 class MemberDirectory:

@@ -124,4 +124,4 @@ async def active_campaigns(session: AsyncSession) -> Sequence[tuple[Campaign, Te
     result = await session.execute(
         select(Campaign, Tenant).join(Tenant, col(Tenant.id) == col(Campaign.tenant_id)).where(col(Campaign.active))
     )
-    return [(campaign, tenant) for campaign, tenant in result.tuples()]
+    return [(campaign, tenant) for campaign, tenant in result]

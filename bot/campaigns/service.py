@@ -74,7 +74,7 @@ async def progress(session: AsyncSession, occurrence_id: int) -> dict[str, Any]:
         .where(Delivery.occurrence_id == occurrence_id)
         .group_by(col(Delivery.status))
     )
-    for status, count in rows.tuples():
+    for status, count in rows:
         counts[status] = int(count)
     reasons = await session.execute(
         select(Delivery.error, func.count())
@@ -84,5 +84,5 @@ async def progress(session: AsyncSession, occurrence_id: int) -> dict[str, Any]:
     pending = counts.pop(DeliveryStatus.IN_FLIGHT.value) + counts[DeliveryStatus.PENDING.value]
     counts[DeliveryStatus.PENDING.value] = pending
     return {**counts, "total": sum(counts.values()),
-            "failures": {str(reason): int(n) for reason, n in reasons.tuples()}}
+            "failures": {str(reason): int(n) for reason, n in reasons}}
 

@@ -60,7 +60,7 @@ async def member_stats(ctx: Context, member: Member) -> MemberStats:
             session, Kudos.receiver_id == member.id, Kudos.created_at >= since
         ),
         allowance_left=max(left, 0),
-        received_by_value=[(slug, int(count)) for slug, count in by_value.tuples()],
+        received_by_value=[(slug, int(count)) for slug, count in by_value],
     )
 
 
@@ -84,7 +84,7 @@ async def _top(ctx: Context, since: dt.datetime, value_id: int | None, limit: in
     )
     if value_id is not None:
         query = query.join(KudosTag, KudosTag.kudos_id == Kudos.id).where(KudosTag.value_id == value_id)  # type: ignore[arg-type]
-    return [(member, int(n)) for member, n in (await ctx.session.execute(query)).tuples()]
+    return [(member, int(n)) for member, n in (await ctx.session.execute(query))]
 
 
 async def leaderboard(ctx: Context, *, limit: int = 10, per_value: int = 3) -> Leaderboard:

@@ -8,11 +8,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
+from bot.cache import PerDatabaseCache
 from programs.reward.models import DEFAULT_VALUES, KudosValue
+
+_cache: PerDatabaseCache[list[KudosValue]] = PerDatabaseCache(ttl=60.0)
 
 
 async def tenant_values(session: AsyncSession, tenant_id: int) -> Sequence[KudosValue]:
-    """The tenant's active values in display order (the defaults when it has none)."""
+    """The tenant's active values in display order (cached for a minute; defaults when none)."""
+    return await _cache.get(session, tenant_id, lambda: _load_values(session, tenant_id))
+
+
+async def _load_values(session: AsyncSession, tenant_id: int) -> list[KudosValue]:
     query = (
         select(KudosValue)
         .where(KudosValue.tenant_id == tenant_id)
