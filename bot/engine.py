@@ -17,7 +17,7 @@ from bot.errors import UserFacingError
 from bot.i18n import N_, translator
 from bot.interactions import Interaction, Reply
 from bot.members import MemberDirectory, load_world
-from bot.messages import Message, Text, compose
+from bot.messages import Message, Span, Text, compose, plain_text
 from bot.metrics import INTERACTION_SECONDS, INTERACTIONS
 from bot.models import ProcessedEvent, utcnow
 from bot.platform import PlatformPort
@@ -126,11 +126,12 @@ class Engine:
                 )
                 return await handler(context, interaction)
         except UserFacingError as refusal:
-            text = refusal_text(refusal, locale)
-            errors = {refusal.field: text} if refusal.field else {}
-            return Reply(ephemeral=notice(text), form_errors=errors, refused=True)
+            spans = refusal_spans(refusal, locale)
+            errors = {refusal.field: plain_text(spans)} if refusal.field else {}
+            message = Message(fallback=plain_text(spans), blocks=[Text(spans=spans)])
+            return Reply(ephemeral=message, form_errors=errors, refused=True)
 
 
-def refusal_text(refusal: UserFacingError, locale: str) -> str:
-    """The refusal's message translated into `locale`, with its parameters."""
-    return translator(locale)._(refusal.message, **refusal.params)
+def refusal_spans(refusal: UserFacingError, locale: str) -> list[Span]:
+    """The refusal's message translated into `locale`, its parameters filled in as spans."""
+    return compose(translator(locale)._(refusal.message), **refusal.params)

@@ -43,8 +43,21 @@ class Link(BaseModel):
     label: str
 
 
-Span = Annotated[Plain | Strong | Mention | Link, Field(discriminator="kind")]
-SpanArg = Plain | Strong | Mention | Link | list["Plain | Strong | Mention | Link"] | str | int
+class CommandRef(BaseModel):
+    """A chat command as the member would type it (`/cx stats` in Slack, `stats` in Teams).
+
+    `name` is the neutral command word (kudos, stats, leaderboard, help, …); `args`
+    is an (already translated) example of what follows it.
+    """
+
+    kind: Literal["command"] = "command"
+    name: str
+    args: str = ""
+
+
+Span = Annotated[Plain | Strong | Mention | Link | CommandRef, Field(discriminator="kind")]
+AnySpan = Plain | Strong | Mention | Link | CommandRef
+SpanArg = AnySpan | list[AnySpan] | str | int
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}|\*([^*{}]+)\*")
 
@@ -80,7 +93,7 @@ def compose(template: str, **args: SpanArg) -> list[Span]:
 def _as_spans(value: SpanArg) -> list[Span]:
     if isinstance(value, list):
         return list(value)
-    if isinstance(value, Plain | Strong | Mention | Link):
+    if isinstance(value, Plain | Strong | Mention | Link | CommandRef):
         return [value]
     return [Plain(text=str(value))]
 
@@ -103,6 +116,8 @@ def plain_text(spans: list[Span]) -> str:
             parts.append(f"@{span.name or span.external_id}")
         elif isinstance(span, Link):
             parts.append(span.label)
+        elif isinstance(span, CommandRef):
+            parts.append(" ".join(filter(None, (span.name, span.args))))
         else:
             parts.append(span.text)
     return "".join(parts)

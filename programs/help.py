@@ -5,25 +5,28 @@ from __future__ import annotations
 from bot.context import Context
 from bot.i18n import Translator
 from bot.interactions import Command, Kind, Reply
-from bot.messages import Block, Header, Message, Text, compose
+from bot.messages import Block, CommandRef, Header, Message, Plain, Span, Text, compose, plain_text
 from bot.router import Router
 
 
 def help_message(t: Translator, unknown: str | None = None) -> Message:
     """What Fivefold can do here; names the unknown command when there was one."""
     lines = [
-        t._("`/kudos @name [@name …] message #value` — thank someone in public"),
-        t._("`/cx stats` — your kudos given and received, and what is left today"),
-        t._("`/cx leaderboard` — this month's most recognised people"),
-        t._("`/cx ambassador` — sign up as a CX ambassador"),
-        t._("`/cx story` — share a customer story"),
-        t._("`/cx help` — this list"),
+        (CommandRef(name="kudos", args=t._("@name [@name …] message #value")), t._("thank someone in public")),
+        (CommandRef(name="stats"), t._("your kudos given and received, and what is left today")),
+        (CommandRef(name="leaderboard"), t._("this month's most recognised people")),
+        (CommandRef(name="ambassador"), t._("sign up as a CX ambassador")),
+        (CommandRef(name="story"), t._("share a customer story")),
+        (CommandRef(name="help"), t._("this list")),
     ]
+    spans: list[Span] = []
+    for command, what in lines:
+        spans += [command, Plain(text=f" — {what}\n")]
     blocks: list[Block] = [Header(text=t._("What Fivefold can do"))]
     if unknown:
         blocks.append(Text(spans=compose(t._("I don't know the command “{command}”."), command=unknown)))
-    blocks.append(Text(spans=compose("\n".join(lines))))
-    return Message(fallback=t._("What Fivefold can do"), blocks=list(blocks))
+    blocks.append(Text(spans=spans))
+    return Message(fallback=t._("What Fivefold can do"), blocks=blocks)
 
 
 async def help_command(ctx: Context, command: Command) -> Reply:
@@ -34,8 +37,9 @@ async def help_command(ctx: Context, command: Command) -> Reply:
 
 async def coming_soon(ctx: Context, _command: Command) -> Reply:
     """Entry points whose programme is not built yet."""
-    text = ctx.t._("This part of Fivefold is coming soon. Try `/cx help` for what works today.")
-    return Reply(ephemeral=Message(fallback=text, blocks=[Text(spans=compose(text))]))
+    spans = compose(ctx.t._("This part of Fivefold is coming soon. Try {command} for what works today."),
+                    command=CommandRef(name="help"))
+    return Reply(ephemeral=Message(fallback=plain_text(spans), blocks=[Text(spans=spans)]))
 
 
 def register(router: Router) -> None:

@@ -35,7 +35,15 @@ def escape_mrkdwn(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _span(span: m.Plain | m.Strong | m.Mention | m.Link) -> str:
+def slash_command(span: m.CommandRef) -> str:
+    """How a neutral command is typed in Slack: `/kudos …` or `/cx <word> …`."""
+    typed = "/kudos" if span.name == "kudos" else f"/cx {span.name}"
+    return f"{typed} {span.args}".strip()
+
+
+def _span(span: m.Plain | m.Strong | m.Mention | m.Link | m.CommandRef) -> str:
+    if isinstance(span, m.CommandRef):
+        return f"`{escape_mrkdwn(slash_command(span))}`"
     if isinstance(span, m.Mention):
         return f"<@{span.external_id}>"
     if isinstance(span, m.Strong):

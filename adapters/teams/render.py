@@ -61,6 +61,9 @@ class Spans:
                 if span.text.strip()
                 else escape_markdown(span.text)
             )
+        if isinstance(span, m.CommandRef):
+            typed = " ".join(filter(None, (span.name, span.args)))
+            return f"**{escape_markdown(typed)}**"
         if isinstance(span, m.Link):
             safe = span.url.startswith(("https://", "http://")) and not set("()<> \n") & set(
                 span.url

@@ -16,6 +16,7 @@ from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.members import find_member
+from bot.messages import CommandRef
 from bot.models import Member, TargetKind
 from programs.reward import cards
 from programs.reward.models import Kudos, KudosTag, KudosValue
@@ -64,7 +65,8 @@ async def given_today(session: AsyncSession, member: Member, day: dt.date) -> in
 async def resolve_receivers(ctx: Context, external_ids: Sequence[str]) -> list[Member]:
     """The receivers as members, refusing self, bots and deactivated accounts."""
     if not external_ids:
-        raise UserFacingError(N_("Who is it for? Mention at least one person, like `/kudos @name thanks for …`."))
+        example = CommandRef(name="kudos", args=ctx.t._("@name thanks for …"))
+        raise UserFacingError(N_("Who is it for? Mention at least one person, like {command}."), command=example)
     receivers = []
     for external_id in dict.fromkeys(external_ids):
         member = ctx.members.get(external_id)

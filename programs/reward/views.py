@@ -9,6 +9,7 @@ from bot.messages import (
     Button,
     Choice,
     ChoiceInput,
+    CommandRef,
     ContextLine,
     Divider,
     Fields,
@@ -82,7 +83,8 @@ def leaderboard_message(t: Translator, board: Leaderboard) -> Message:
     """`/cx leaderboard`: this month's top receivers, overall and per value."""
     blocks: list[Block] = [Header(text=t._("Kudos leaderboard — this month"))]
     if not board.overall:
-        blocks.append(Text(spans=compose(t._("No kudos yet this month. Be the first: `/kudos @name thanks for …`"))))
+        example = CommandRef(name="kudos", args=t._("@name thanks for …"))
+        blocks.append(Text(spans=compose(t._("No kudos yet this month. Be the first: {command}"), command=example)))
         return Message(fallback=t._("Kudos leaderboard — this month"), blocks=blocks)
     blocks.append(Text(spans=_ranking(board.overall)))
     for slug, rows in board.by_value:
