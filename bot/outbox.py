@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import Integer, String, bindparam, func, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.messages import Message
-from bot.models import Delivery, DeliveryStatus, TargetKind, utcnow
+from bot.models import Delivery, DeliveryStatus, TargetKind, UTCDateTime, utcnow
 
-LEASE = dt.timedelta(minutes=5)
+# How long a claimed delivery stays with its worker; after that another worker may
+# reclaim it (and reconciles with the platform before re-sending). Tests shorten it.
+LEASE = dt.timedelta(seconds=float(os.environ.get("FIVEFOLD_DELIVERY_LEASE_SECONDS", "300")))
 
 
 async def enqueue(
@@ -98,6 +102,51 @@ async def mark(
     if refund_attempt:
         values["attempts"] = Delivery.attempts - 1
     await session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
+
+
+@dataclass(frozen=True)
+class Mark:
+    """What happened to one leased delivery (see `mark`)."""
+
+    delivery_id: int
+    status: DeliveryStatus
+    message_id: str | None = None
+    error: str | None = None
+    due_at: dt.datetime | None = None
+    refund_attempt: bool = False
+
+
+_TABLE = Delivery.__table__  # type: ignore[attr-defined]
+_MARK_MANY = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("m_id"))
+    .values(
+        status=bindparam("m_status", type_=String()),
+        lease_until=None,
+        error=bindparam("m_error", type_=String()),
+        sent_at=func.coalesce(bindparam("m_sent_at", type_=UTCDateTime()), _TABLE.c.sent_at),
+        platform_message_id=func.coalesce(bindparam("m_message_id", type_=String()), _TABLE.c.platform_message_id),
+        due_at=func.coalesce(bindparam("m_due_at", type_=UTCDateTime()), _TABLE.c.due_at),
+        attempts=_TABLE.c.attempts - bindparam("m_refund", type_=Integer()),
+    )
+)
+
+
+async def mark_many(session: AsyncSession, marks: Sequence[Mark]) -> None:
+    """`mark` for many deliveries in one statement (executemany); what a busy worker records with."""
+    if not marks:
+        return
+    now = utcnow()
+    params = [
+        {
+            "m_id": m.delivery_id, "m_status": m.status.value, "m_error": m.error,
+            "m_sent_at": now if m.status is DeliveryStatus.SENT else None,
+            "m_message_id": m.message_id if m.status is DeliveryStatus.SENT else None,
+            "m_due_at": m.due_at, "m_refund": 1 if m.refund_attempt else 0,
+        }
+        for m in marks
+    ]
+    await session.execute(_MARK_MANY, params)
 
 
 async def status_counts(session: AsyncSession, *, dedupe_prefix: str) -> dict[str, int]:

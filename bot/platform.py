@@ -70,6 +70,9 @@ class PlatformPort(abc.ABC):
         """
         return None
 
+    async def close(self) -> None:  # noqa: B027 - optional hook: nothing to release by default
+        """Release network resources (HTTP sessions) when the process stops."""
+
     def tokens_per_second(self) -> tuple[float, int]:
         """The sustained rate and burst this platform allows per tenant."""
         return (1.0, 1)

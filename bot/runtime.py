@@ -88,4 +88,6 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        for port in self.ports.values():
+            await port.close()
         await self.db.close()

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
+import structlog
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.inbound import profile_from_user
 from adapters.slack.render import render_message
 from bot.messages import Message
-from bot.models import Delivery, Tenant
+from bot.models import Delivery, TargetKind, Tenant
 from bot.platform import MemberProfile, Outcome, PlatformPort, SendResult
+
+log = structlog.get_logger(__name__)
 
 PERMANENT = frozenset({
     "channel_not_found", "not_in_channel", "is_archived", "user_not_found", "account_inactive",
@@ -22,6 +27,10 @@ PERMANENT = frozenset({
     "team_access_not_granted", "channel_is_archived", "messages_tab_disabled",
 })
 METADATA_EVENT = "fivefold_delivery"
+TIMEOUT = 15  # seconds for one Web API call
+RECONCILE_SLACK = dt.timedelta(minutes=1)  # look this far before the delivery was created
+RECONCILE_PAGE = 200
+RECONCILE_PAGES = 10  # at most 2,000 messages of one conversation are read per check
 
 TokenLookup = Callable[[str], Awaitable[str | None]]
 
@@ -48,16 +57,42 @@ class SlackPort(PlatformPort):
         self.tokens = tokens
         self.rate, self.burst = rate, burst
         self._clients: dict[str, AsyncWebClient] = {}
+        self._session: aiohttp.ClientSession | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        """One HTTP session (kept-alive connections) per event loop, shared by every workspace's client.
+
+        Without it the SDK opens a new session, and a new connection, for every call.
+        """
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._session_loop is not loop:
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT))
+            self._session_loop = loop
+            self._clients.clear()
+        return self._session
 
     async def client(self, tenant: Tenant) -> AsyncWebClient | None:
         """A Web API client for the tenant's workspace (None when not installed)."""
         token = await self.tokens(tenant.external_id)
         if not token:
             return None
+        session = self._http()
         client = self._clients.get(token)
         if client is None:
-            client = self._clients[token] = AsyncWebClient(token=token, base_url=self.api_url, timeout=15)
+            # No SDK retries: a retried post whose first try reached Slack would be a duplicate.
+            # The outbox retries instead, and reconciles (find_sent) before posting again.
+            client = self._clients[token] = AsyncWebClient(
+                token=token, base_url=self.api_url, timeout=TIMEOUT, session=session, retry_handlers=[]
+            )
         return client
+
+    async def close(self) -> None:
+        """Close the shared HTTP session (its connections)."""
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+        self._clients.clear()
 
     def tokens_per_second(self) -> tuple[float, int]:
         """The workspace budget for posting (Slack: ~1 message/s sustained, small bursts)."""
@@ -80,6 +115,48 @@ class SlackPort(PlatformPort):
             return SendResult(Outcome.TRANSIENT, reason=type(error).__name__)
         channel, ts = response.get("channel", delivery.target_id), response.get("ts", "")
         return SendResult(Outcome.SENT, message_id=f"{channel}:{ts}")
+
+    async def find_sent(self, tenant: Tenant, delivery: Delivery) -> str | None:
+        """`channel:ts` of a message carrying this delivery's id in its metadata, if one was posted.
+
+        Reads the conversation's history since shortly before the delivery was
+        created (a DM's channel id comes from `conversations.open`, only on this
+        rare path). Raises when Slack cannot answer now (rate limit, network), so
+        the worker retries the check later instead of sending blind; returns None
+        when the conversation cannot be read at all (not found, no access), where
+        the send itself will tell what is wrong.
+        """
+        client = await self.client(tenant)
+        if client is None:
+            return None
+        wanted = str(delivery.id)
+        try:
+            channel = delivery.target_id
+            if delivery.target_kind == TargetKind.MEMBER.value or channel.startswith(("U", "W")):
+                opened = await client.conversations_open(users=channel, return_im=False)
+                channel = str((opened.get("channel") or {}).get("id") or "")
+                if not channel:
+                    return None
+            oldest = f"{(delivery.created_at - RECONCILE_SLACK).timestamp():.6f}"
+            cursor: str | None = None
+            for _page in range(RECONCILE_PAGES):
+                response = await client.conversations_history(
+                    channel=channel, oldest=oldest, limit=RECONCILE_PAGE, include_all_metadata=True, cursor=cursor
+                )
+                for message in response.get("messages") or []:
+                    if _delivery_id(message) == wanted:
+                        return f"{channel}:{message.get('ts', '')}"
+                cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+                if not response.get("has_more") or not cursor:
+                    return None
+            log.warning("slack.reconcile_history_truncated", delivery=delivery.id, channel=channel)
+            return None
+        except SlackApiError as error:
+            result = classify(error)
+            if result.outcome is Outcome.PERMANENT:
+                log.warning("slack.reconcile_unreadable", delivery=delivery.id, reason=result.reason)
+                return None
+            raise
 
     async def fetch_profile(self, tenant: Tenant, external_id: str) -> MemberProfile | None:
         """`users.info` with the user's locale."""
@@ -108,3 +185,13 @@ class SlackPort(PlatformPort):
             cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
                 return
+
+
+def _delivery_id(message: dict[str, Any]) -> str | None:
+    """The Fivefold delivery id in a message's metadata (None for any other message)."""
+    metadata = message.get("metadata") or {}
+    if not isinstance(metadata, dict) or metadata.get("event_type") != METADATA_EVENT:
+        return None
+    payload = metadata.get("event_payload") or {}
+    value = payload.get("delivery_id") if isinstance(payload, dict) else None
+    return None if value is None else str(value)

@@ -78,6 +78,13 @@ class RateLimit:
             return 0.0
 
 
+class _Server(ThreadingHTTPServer):
+    """socketserver's listen backlog is 5: with many workers connecting at once the kernel
+    drops SYNs and clients stall ~1 s retransmitting them, which Slack never does."""
+
+    request_queue_size = 256
+
+
 class FakeSlack:
     """The fake Web API server. Use as a context manager; `url` is its API base URL."""
 
@@ -89,9 +96,10 @@ class FakeSlack:
         self.rate_limit: RateLimit | None = None
         self.delay = 0.0
         self._ts = itertools.count(1)
+        self._last_ts = 0.0
         self._lock = threading.Lock()
         self.oauth_codes: dict[str, dict[str, Any]] = {}
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -133,6 +141,17 @@ class FakeSlack:
             time.sleep(0.02)
         raise AssertionError(f"expected {count} {method} calls, got {len(self.calls_to(method))}")
 
+    def _next_ts(self) -> str:
+        """A message ts like Slack's: the wall-clock time, unique and increasing."""
+        with self._lock:
+            next(self._ts)
+            self._last_ts = max(time.time(), self._last_ts + 0.000001)
+            return f"{self._last_ts:.6f}"
+
+    def dm_channel(self, uid: str) -> str:
+        """The id of the bot's DM with a user (what posting to the user id reaches)."""
+        return "D" + uid[1:]
+
     # --- request handling -------------------------------------------------
     def answer(self, method: str, params: dict[str, Any], token: str | None) -> Scripted:
         """The response to one call (scripted first, then the method's behaviour)."""
@@ -163,8 +182,8 @@ class FakeSlack:
                 return Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": f"{wait:.3f}"})
         if channel.startswith(("U", "W")) and channel in self.users and self.users[channel]["deleted"]:
             return Scripted(200, {"ok": False, "error": "user_not_found"})
-        target = "D" + channel[1:] if channel.startswith(("U", "W")) else channel
-        ts = f"{1700000000 + next(self._ts)}.000100"
+        target = self.dm_channel(channel) if channel.startswith(("U", "W")) else channel
+        ts = self._next_ts()
         message = {"type": "message", "ts": ts, "text": params.get("text"), "blocks": params.get("blocks"),
                    "metadata": params.get("metadata"), "bot_id": "B0001", "user": BOT_USER}
         with self._lock:
@@ -202,10 +221,24 @@ class FakeSlack:
                               "response_metadata": {"next_cursor": next_cursor}})
 
     def api_conversations_history(self, params: dict[str, Any]) -> Scripted:
+        """Newest first; honours `oldest` (exclusive), `limit` and an offset `cursor`."""
         channel = str(params.get("channel"))
+        oldest = float(params.get("oldest") or 0)
         with self._lock:
-            found = list(reversed(self.messages.get(channel, [])))
-        return Scripted(200, {"ok": True, "messages": found, "has_more": False})
+            found = [m for m in reversed(self.messages.get(channel, [])) if float(m["ts"]) > oldest]
+        start = int(params.get("cursor") or 0)
+        limit = int(params.get("limit") or 100)
+        page = found[start : start + limit]
+        more = start + limit < len(found)
+        return Scripted(200, {"ok": True, "messages": page, "has_more": more,
+                              "response_metadata": {"next_cursor": str(start + limit) if more else ""}})
+
+    def api_conversations_open(self, params: dict[str, Any]) -> Scripted:
+        """The DM channel with one user (`users`)."""
+        uid = str(params.get("users") or "").split(",")[0]
+        if not uid.startswith(("U", "W")):
+            return Scripted(200, {"ok": False, "error": "user_not_found"})
+        return Scripted(200, {"ok": True, "channel": {"id": self.dm_channel(uid)}})
 
     def api_oauth_v2_access(self, params: dict[str, Any]) -> Scripted:
         grant = self.oauth_codes.get(str(params.get("code")))
