@@ -137,3 +137,11 @@ def test_stats_and_leaderboard(slack, sql):
     ranking = board[1]["text"]["text"]
     assert ranking.startswith(f"1. <@{DAVE}> — 2")
     assert f"2. <@{CAROL}> — 1" in ranking
+
+
+def test_a_refused_first_kudos_does_not_leave_stale_values_behind(slack, sql):
+    # the tenant's default values are seeded inside the refused (rolled-back) transaction
+    assert "not one of our values" in slack.command("/kudos", f"<@{BOB}> hi #teamwork", user=ALICE).text
+    assert scalar(sql, "select count(*) from kudos_value") == 0
+    assert "Kudos sent" in slack.command("/kudos", f"<@{BOB}> hi #empathy", user=ALICE).text
+    assert scalar(sql, "select count(*) from kudos_tag") == 1

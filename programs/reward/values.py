@@ -15,8 +15,17 @@ _cache: PerDatabaseCache[list[KudosValue]] = PerDatabaseCache(ttl=60.0)
 
 
 async def tenant_values(session: AsyncSession, tenant_id: int) -> Sequence[KudosValue]:
-    """The tenant's active values in display order (cached for a minute; defaults when none)."""
-    return await _cache.get(session, tenant_id, lambda: _load_values(session, tenant_id))
+    """The tenant's active values in display order (cached for a minute; defaults when none).
+
+    Only committed rows are cached: defaults seeded here belong to this transaction,
+    which may still roll back, so they are returned but not remembered.
+    """
+    values = await _cache.get(session, tenant_id, lambda: _load_values(session, tenant_id))
+    if values:
+        return values
+    _cache.forget(session, tenant_id)
+    await seed_default_values(session, tenant_id)
+    return await _load_values(session, tenant_id)
 
 
 async def _load_values(session: AsyncSession, tenant_id: int) -> list[KudosValue]:
@@ -26,9 +35,6 @@ async def _load_values(session: AsyncSession, tenant_id: int) -> list[KudosValue
         .order_by(KudosValue.position, KudosValue.slug)  # type: ignore[arg-type]
     )
     rows = (await session.execute(query)).scalars().all()
-    if not rows:
-        await seed_default_values(session, tenant_id)
-        rows = (await session.execute(query)).scalars().all()
     return [row for row in rows if row.active]
 
 
