@@ -1,16 +1,32 @@
-"""The inbound benchmark (SPEC §4, "Inbound"): signed `/kudos` per second and p50/p99 latency.
+"""The inbound benchmark (SPEC §4, "Inbound"): kudos requests per second and p50/p99 latency.
 
-    python -m tests.bench.inbound            # ~2-3 minutes on 2 cores
-    python -m tests.bench.inbound --quick    # ~1 minute
+    python -m tests.bench.inbound                 # ~5 minutes on 2 cores
+    python -m tests.bench.inbound --quick         # ~2.5 minutes
+    python -m tests.bench.inbound --only teams    # one platform (slack or teams)
 
-For each database (a migrated SQLite file, then a fresh PostgreSQL database that
-is dropped afterwards) two servers are measured, each in its own uvicorn
-process on 127.0.0.1:
+For each platform and database (a migrated SQLite file, then a fresh PostgreSQL
+database that is dropped afterwards; each platform gets its own) two servers are
+measured, each in its own uvicorn process on 127.0.0.1:
 
-* baseline  - `tests.bench.baseline_app`: the same Slack HMAC check and one INSERT,
-              the floor of this stack;
-* fivefold  - `fivefold serve`, talking to a fake Slack Web API that runs in this
-              process and knows every user the load names.
+Slack, signed `/kudos <@U…> great work #customer-first` slash commands:
+
+* baseline      - `tests.bench.baseline_app`: the same Slack HMAC check and one
+                  INSERT, the floor of this stack;
+* fivefold      - `fivefold serve`, talking to a fake Slack Web API that runs in
+                  this process and knows every user the load names.
+
+Microsoft Teams, personal-chat Bot Framework activities `kudos <at>Name</at> great
+work #customer-first` with a mention entity for the receiver, each with a channel
+JWT (RS256, signed with the test key of tests/teams/fake_botframework: one token per
+load run, minted before it starts and valid for an hour, as Bot Framework's are):
+
+* baseline-jwt  - the same baseline app's `POST /api/messages`: the JWT checked
+                  with PyJWT against the key from the fake's OpenID metadata, one
+                  INSERT (no reply);
+* teams         - `fivefold serve` with Teams enabled, validating every token
+                  against the fake Bot Framework's OpenID metadata/JWKS (this
+                  process) and answering each kudos in the chat through the fake
+                  connector, as Teams requires.
 
 The load comes from a third process (`tests.bench.loadgen`): a warm-up in which
 every user makes first contact, then closed-loop maximum throughput (16 concurrent
@@ -25,6 +41,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -45,9 +62,10 @@ from sqlalchemy import create_engine, text
 from bot.db import sync_url
 from tests import databases
 from tests.bench.baseline_app import TABLE, TABLE_DDL
-from tests.bench.common import user_ids
+from tests.bench.common import TEAMS_TOKEN_ENV, user_ids
 from tests.fakes.slack_api import FakeSlack
 from tests.slack_requests import SIGNING_SECRET
+from tests.teams.fake_botframework import APP_ID, FakeBotFramework
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
@@ -57,6 +75,10 @@ READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 NOISY_MACHINE = 0.3
+PLATFORMS = ("slack", "teams")
+# row name prefixes per platform: (baseline, fivefold)
+PREFIXES = {"slack": ("baseline", "fivefold"), "teams": ("baseline-jwt", "teams")}
+BOT_ID = f"28:{APP_ID}"
 
 
 @dataclass
@@ -72,12 +94,21 @@ class Plan:
 
 
 @dataclass
+class Fakes:
+    """The fake platforms this process serves."""
+
+    slack: FakeSlack
+    teams: FakeBotFramework
+
+
+@dataclass
 class Result:
     """One server's figures."""
 
     name: str
     database: str
     kind: str
+    platform: str = "slack"
     phases: dict[str, Any] = field(default_factory=dict)
     peak_rss_kib: int | None = None
     cpu_seconds: float | None = None
@@ -85,6 +116,7 @@ class Result:
     log_path: Path | None = None
     log_summary: str = ""
     failure: str | None = None
+    note: str = ""
 
     def phase(self, name: str) -> dict[str, Any]:
         return self.phases.get(name) or {}
@@ -242,16 +274,28 @@ def tail(path: Path, lines: int = 15) -> str:
         return ""
 
 
-def run_load(url: str, plan: Plan, expect: str, server_pid: int | None = None) -> dict[str, Any]:
+def run_load(
+    url: str,
+    plan: Plan,
+    expect: str,
+    server_pid: int | None = None,
+    *,
+    platform: str = "slack",
+    fakes: Fakes | None = None,
+) -> dict[str, Any]:
     """Run the load generator in its own process against `url`; its JSON figures."""
-    argv = [
-        sys.executable,
-        "-m",
-        "tests.bench.loadgen",
-        "--url",
-        url,
-        "--secret",
-        SIGNING_SECRET,
+    env = clean_environment()
+    argv = [sys.executable, "-m", "tests.bench.loadgen", "--url", url, "--platform", platform]
+    if platform == "teams":
+        assert fakes is not None
+        argv += ["--service-url", fakes.teams.url, "--bot-id", BOT_ID]
+        # One channel token for the whole load run, minted before anything is measured
+        # (Bot Framework tokens live an hour and the connector reuses them the same way);
+        # handed over in the environment, not on the command line.
+        env[TEAMS_TOKEN_ENV] = fakes.teams.token()
+    else:
+        argv += ["--secret", SIGNING_SECRET]
+    argv += [
         "--users",
         str(plan.users),
         "--trigger-prefix",
@@ -273,7 +317,7 @@ def run_load(url: str, plan: Plan, expect: str, server_pid: int | None = None) -
         argv += ["--server-pid", str(server_pid)]
     bound = plan.open_seconds + plan.closed_seconds + 120
     done = subprocess.run(
-        argv, cwd=ROOT, capture_output=True, timeout=bound, check=False, env=clean_environment()
+        argv, cwd=ROOT, capture_output=True, timeout=bound, check=False, env=env
     )
     if done.returncode != 0:
         raise RuntimeError(
@@ -297,24 +341,31 @@ def count_rows(url: str, table: str) -> int | None:
         engine.dispose()
 
 
-def measure(result: Result, server: Server, plan: Plan, expect: str) -> None:
+def measure(
+    result: Result, server: Server, plan: Plan, expect: str, fakes: Fakes | None = None
+) -> None:
     before = cpu_seconds(server.pid)
-    result.phases = run_load(server.url, plan, expect, server.pid)
+    result.phases = run_load(
+        server.url, plan, expect, server.pid, platform=result.platform, fakes=fakes
+    )
     after = cpu_seconds(server.pid)
     if before is not None and after is not None:
         result.cpu_seconds = after - before
     result.peak_rss_kib = proc_status(server.pid, "VmHWM")
 
 
-def run_baseline(database: str, url: str, plan: Plan, workdir: Path) -> Result:
-    result = Result(
-        f"baseline-{database}", database, "baseline", log_path=workdir / f"baseline-{database}.log"
-    )
+def run_baseline(
+    database: str, url: str, plan: Plan, workdir: Path, platform: str, fakes: Fakes
+) -> Result:
+    name = f"{PREFIXES[platform][0]}-{database}"
+    result = Result(name, database, "baseline", platform, log_path=workdir / f"{name}.log")
     engine = create_engine(sync_url(url))
     with engine.begin() as conn:
         conn.execute(text(TABLE_DDL[database]))
     engine.dispose()
     env = {**clean_environment(), "BENCH_DATABASE_URL": url, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    if platform == "teams":
+        env |= {"BENCH_TEAMS_METADATA_URL": fakes.teams.metadata_url, "BENCH_TEAMS_APP_ID": APP_ID}
     argv = [
         sys.executable,
         "-m",
@@ -327,25 +378,34 @@ def run_baseline(database: str, url: str, plan: Plan, workdir: Path) -> Result:
     ]
     assert result.log_path is not None
     with Server(argv, env, result.log_path) as server:
-        measure(result, server, plan, expect="")
+        measure(result, server, plan, expect="", fakes=fakes)
     result.rows = count_rows(url, TABLE)
     return result
 
 
-def run_fivefold(database: str, url: str, plan: Plan, slack_url: str, workdir: Path) -> Result:
-    result = Result(
-        f"fivefold-{database}", database, "fivefold", log_path=workdir / f"fivefold-{database}.log"
-    )
+def run_fivefold(
+    database: str, url: str, plan: Plan, workdir: Path, platform: str, fakes: Fakes
+) -> Result:
+    name = f"{PREFIXES[platform][1]}-{database}"
+    result = Result(name, database, "fivefold", platform, log_path=workdir / f"{name}.log")
     env = {
         **clean_environment(),
         "DATABASE_URL": url,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_BOT_TOKEN": "xoxb-bench",
-        "SLACK_API_URL": slack_url,
+        "SLACK_API_URL": fakes.slack.url,
         "FIVEFOLD_ENV": "test",
         "FIVEFOLD_LOG_FORMAT": "json",
         "FIVEFOLD_KUDOS_DAILY_ALLOWANCE": "1000000",
     }
+    if platform == "teams":
+        env |= {
+            "FIVEFOLD_TEAMS_ENABLED": "true",
+            "MICROSOFT_APP_ID": APP_ID,
+            "MICROSOFT_APP_PASSWORD": "bench-password",
+            "TEAMS_OPENID_METADATA_URL": fakes.teams.metadata_url,
+            "TEAMS_LOGIN_URL": fakes.teams.url,
+        }
     assert result.log_path is not None
     # The database was migrated when it was made; migrate again with this tree's
     # `fivefold migrate` right before serving, so a migration added since cannot stop it.
@@ -359,21 +419,41 @@ def run_fivefold(database: str, url: str, plan: Plan, slack_url: str, workdir: P
     )
     if migrated.returncode != 0:
         raise RuntimeError(f"fivefold migrate failed:\n{migrated.stderr.decode()[-2000:]}")
+    # Slack answers the slash command in the HTTP response ("Kudos sent"); Teams answers
+    # 200 with no body and posts the reply to the connector: counted below instead.
+    expect = "Kudos sent" if platform == "slack" else ""
+    posted = len(fakes.teams.posted)
     with Server([*fivefold_command(), "serve"], env, result.log_path) as server:
-        measure(result, server, plan, expect="Kudos sent")
+        measure(result, server, plan, expect=expect, fakes=fakes)
     result.rows = count_rows(url, "kudos")
     result.log_summary = summarise_log(result.log_path)
+    if platform == "teams":
+        result.note = teams_replies(fakes.teams, posted)
     return result
 
 
-def guarded(name: str, database: str, kind: str, run: Any) -> Result:
+def teams_replies(fake: FakeBotFramework, since: int) -> str:
+    """What the fake connector received during one run, by kind of message."""
+    with fake._lock:
+        posted = fake.posted[since:]
+    kinds = Counter(
+        "conversation created"
+        if p.path == "/v3/conversations"
+        else re.sub(r"\d+", "N", str(p.body.get("summary") or p.body.get("text") or "?"))[:45]
+        for p in posted
+    )
+    top = ", ".join(f"{n}x {kind!r}" for kind, n in kinds.most_common(3))
+    return f"fake connector: {len(posted)} calls ({top or 'none'})"
+
+
+def guarded(name: str, database: str, kind: str, run: Any, platform: str = "slack") -> Result:
     """Run one target; a failure becomes a row that says why instead of ending the run."""
     print(f"  {name} ...", file=sys.stderr, flush=True)
     started = time.monotonic()
     try:
         result: Result = run()
     except Exception as exc:
-        result = Result(name, database, kind, failure=f"{type(exc).__name__}: {exc}")
+        result = Result(name, database, kind, platform, failure=f"{type(exc).__name__}: {exc}")
     print(f"  {name} done in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return result
 
@@ -412,20 +492,29 @@ def summarise_log(path: Path) -> str:
 
 
 def run_database(
-    database: str, url: str, baseline_url: str, plan: Plan, fake: FakeSlack, workdir: Path
+    database: str,
+    url: str,
+    baseline_url: str,
+    plan: Plan,
+    fakes: Fakes,
+    workdir: Path,
+    platform: str,
 ) -> list[Result]:
+    base, five = (f"{prefix}-{database}" for prefix in PREFIXES[platform])
     return [
         guarded(
-            f"baseline-{database}",
+            base,
             database,
             "baseline",
-            lambda: run_baseline(database, baseline_url, plan, workdir),
+            lambda: run_baseline(database, baseline_url, plan, workdir, platform, fakes),
+            platform,
         ),
         guarded(
-            f"fivefold-{database}",
+            five,
             database,
             "fivefold",
-            lambda: run_fivefold(database, url, plan, fake.url, workdir),
+            lambda: run_fivefold(database, url, plan, workdir, platform, fakes),
+            platform,
         ),
     ]
 
@@ -454,7 +543,9 @@ def render(results: list[Result], plan: Plan) -> str:
         "CPU ms/req",
     ]
     baseline_rps = {
-        r.database: r.phase("closed").get("rps") for r in results if r.kind == "baseline"
+        (r.platform, r.database): r.phase("closed").get("rps")
+        for r in results
+        if r.kind == "baseline"
     }
     rows: list[list[str]] = []
     for r in results:
@@ -462,7 +553,7 @@ def render(results: list[Result], plan: Plan) -> str:
             rows.append([r.name, "FAILED", *[""] * (len(headers) - 2)])
             continue
         fixed, closed = r.phase("open"), r.phase("closed")
-        base = baseline_rps.get(r.database)
+        base = baseline_rps.get((r.platform, r.database))
         ratio = closed.get("rps", 0) / base if base and r.kind == "fivefold" else None
         # Server CPU per request in the closed-loop phase (steady state, no backlog).
         cpu = (
@@ -502,37 +593,37 @@ def render(results: list[Result], plan: Plan) -> str:
 
 def verdicts(results: list[Result], plan: Plan) -> list[str]:
     lines = []
-    by_name = {r.name: r for r in results}
-    for database in ("sqlite", "postgresql"):
-        five, base = by_name.get(f"fivefold-{database}"), by_name.get(f"baseline-{database}")
-        if five is None:
-            continue
+    baselines = {(r.platform, r.database): r for r in results if r.kind == "baseline"}
+    for five in (r for r in results if r.kind == "fivefold"):
+        base, label = baselines.get((five.platform, five.database)), five.name
         if five.failure:
-            lines.append(f"{database}: Fivefold run failed: {five.failure}")
+            lines.append(f"{label}: Fivefold run failed: {five.failure}")
             continue
         fixed, closed = five.phase("open"), five.phase("closed")
         p99 = fixed.get("p99_ms")
         errors = int(fixed.get("errors", 0)) + int(closed.get("errors", 0))
         p99_ok = p99 is not None and p99 < P99_TARGET_MS and int(fixed.get("errors", 0)) == 0
         lines.append(
-            f"{database}: p99 < {P99_TARGET_MS:.0f} ms at {plan.rate:.0f} req/s (no errors): "
+            f"{label}: p99 < {P99_TARGET_MS:.0f} ms at {plan.rate:.0f} req/s (no errors): "
             f"{'met' if p99_ok else 'NOT MET'} (p99 {ms(p99)} ms, "
             f"{fixed.get('errors', '-')} errors, "
-            f"{fixed.get('over_3s', 0)} over Slack's 3 s)"
+            f"{fixed.get('over_3s', 0)} over 3 s)"
         )
         if base is None or base.failure or not base.phase("closed").get("rps"):
             lines.append(
-                f"{database}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: no baseline figure"
+                f"{label}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: no baseline figure"
             )
         else:
             ratio = closed.get("rps", 0) / base.phase("closed")["rps"]
             lines.append(
-                f"{database}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: "
+                f"{label}: >= {THROUGHPUT_TARGET:.0%} of baseline throughput: "
                 f"{'met' if ratio >= THROUGHPUT_TARGET else 'NOT MET'} ({ratio:.0%}: "
                 f"{closed.get('rps', 0):.1f} vs {base.phase('closed')['rps']:.1f} req/s)"
             )
         if errors:
-            lines.append(f"{database}: Fivefold answered {errors} measured requests with an error")
+            lines.append(f"{label}: Fivefold answered {errors} measured requests with an error")
+    if lines:
+        lines.insert(0, "Targets (Fivefold rows, measured phases):")
     return lines
 
 
@@ -568,6 +659,8 @@ def details(results: list[Result]) -> list[str]:
         for phase in r.phases.values():
             for sample in phase.get("error_samples", [])[:2]:
                 lines.append(f"    {phase['name']} error: {sample}")
+        if r.note:
+            lines.append(f"    {r.note}")
         if r.log_summary:
             lines.append(f"    log {r.log_path}: {r.log_summary}")
     return lines
@@ -579,9 +672,10 @@ def details(results: list[Result]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Fivefold's inbound benchmark (SPEC §4).")
     parser.add_argument(
-        "--quick", action="store_true", help="shorter phases (about a minute in all)"
+        "--quick", action="store_true", help="shorter phases (about 2.5 minutes in all)"
     )
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--only", choices=PLATFORMS, help="one platform (default: both)")
     parser.add_argument(
         "--users", type=int, default=200, help="workspace users (givers and receivers)"
     )
@@ -611,38 +705,53 @@ def main() -> None:
         file=sys.stderr,
         flush=True,
     )
-    with FakeSlack() as fake:
+    platforms = (args.only,) if args.only else PLATFORMS
+    with FakeSlack() as slack, FakeBotFramework() as teams:
         for uid in user_ids(plan.users):
-            fake.add_user(uid, f"Bench {uid[-5:]}", tz="Europe/Warsaw", locale="en-US")
+            slack.add_user(uid, f"Bench {uid[-5:]}", tz="Europe/Warsaw", locale="en-US")
+        fakes = Fakes(slack, teams)
         sqlite_dir = workdir / "sqlite"
-        sqlite_dir.mkdir()
-        fivefold_db = databases.sqlite_template(sqlite_dir)
-        results += run_database(
-            "sqlite",
-            f"sqlite:///{fivefold_db}",
-            f"sqlite:///{sqlite_dir / 'baseline.db'}",
-            plan,
-            fake,
-            workdir,
-        )
+        for platform in platforms:
+            platform_dir = sqlite_dir / platform
+            platform_dir.mkdir(parents=True)
+            fivefold_db = databases.sqlite_template(platform_dir)
+            results += run_database(
+                "sqlite",
+                f"sqlite:///{fivefold_db}",
+                f"sqlite:///{platform_dir / 'baseline.db'}",
+                plan,
+                fakes,
+                workdir,
+                platform,
+            )
         problem = "skipped (--sqlite-only)" if args.sqlite_only else databases.postgres_reachable()
         if problem:
             notes.append(f"PostgreSQL at {databases.POSTGRES_URL}: {problem}; SQLite only.")
             print(f"  {notes[-1]}", file=sys.stderr)
         else:
-            url = databases.create_postgres_database()
-            try:
-                results += run_database("postgresql", url, url, plan, fake, workdir)
-            finally:
-                databases.drop_postgres_database(url)
-        slack_calls = Counter(call.method for call in fake.calls)
+            for platform in platforms:
+                url = databases.create_postgres_database()
+                try:
+                    results += run_database(
+                        "postgresql", url, url, plan, fakes, workdir, platform
+                    )
+                finally:
+                    databases.drop_postgres_database(url)
+        slack_calls = Counter(call.method for call in slack.calls)
+        teams_calls = Counter(
+            "create conversation" if p.path == "/v3/conversations" else "post activity"
+            for p in teams.posted
+        )
+        teams_calls["token"] = teams.token_requests
     shutil.rmtree(sqlite_dir, ignore_errors=True)
 
     print()
     print(
-        f"Inbound: signed /kudos slash commands (SPEC §4). (a) fixed rate {plan.rate:.0f} req/s "
+        "Inbound (SPEC §4): Slack = signed /kudos slash commands; Teams = JWT-signed "
+        "personal-chat kudos activities at /api/messages. "
+        f"(a) fixed rate {plan.rate:.0f} req/s "
         f"for {plan.open_seconds:.0f} s, latency from each request's scheduled time, '>3 s' = "
-        f"past Slack's ack limit; (b) {plan.concurrency} concurrent clients for "
+        f"past Slack's ack limit (Bot Framework allows 15 s); (b) {plan.concurrency} concurrent clients for "
         f"{plan.closed_seconds:.0f} s. Latency in ms; 'vs base' = Fivefold/baseline (b) "
         f"throughput; CPU ms/req = server CPU per request in (b)."
     )
@@ -653,6 +762,8 @@ def main() -> None:
     for line in [*details(results), *notes]:
         print(line)
     print(f"fake Slack saw: {dict(slack_calls.most_common())}")
+    if "teams" in platforms:
+        print(f"fake Bot Framework saw: {dict(teams_calls.most_common())}")
     print(f"total {time.monotonic() - started:.0f} s; logs kept in {workdir}")
 
 

@@ -1,7 +1,8 @@
 """The inbound benchmark's load generator, run in its own process by `tests.bench.inbound`.
 
-Fires signed `/kudos` slash commands at one server on 127.0.0.1 and prints the
-figures as JSON on stdout: a warm-up (every user's first contact), a closed-loop
+Fires signed `/kudos` slash commands (or, with `--platform teams`, Bot Framework
+activities carrying the bearer token from $BENCH_TEAMS_TOKEN, minted by the caller)
+at one server on 127.0.0.1 and prints the figures as JSON on stdout: a warm-up (every user's first contact), a closed-loop
 phase with a fixed number of concurrent clients, and an open-loop phase at a fixed
 offered rate (latency counted from each request's scheduled send time, so a stalled
 server cannot hide its queue). Before each measured phase it waits, bounded, for the
@@ -25,7 +26,13 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from tests.bench.common import kudos_request, user_ids
+from tests.bench.common import (
+    TEAMS_TOKEN_ENV,
+    kudos_request,
+    teams_activity,
+    teams_people,
+    user_ids,
+)
 
 REQUEST_TIMEOUT = 5.0
 SLACK_ACK_LIMIT = 3.0
@@ -98,9 +105,18 @@ class Target:
     """One server under load."""
 
     def __init__(self, args: argparse.Namespace, session: aiohttp.ClientSession) -> None:
-        self.url = args.url.rstrip("/") + "/slack/events"
+        self.platform = args.platform
+        path = "/api/messages" if self.platform == "teams" else "/slack/events"
+        self.url = args.url.rstrip("/") + path
         self.users = user_ids(args.users)
+        self.people = teams_people(args.users)
         self.secret = args.secret
+        self.service_url = args.service_url
+        self.bot_id = args.bot_id
+        self.teams_headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Authorization": f"Bearer {os.environ.get(TEAMS_TOKEN_ENV, '')}",
+        }
         self.prefix = args.trigger_prefix
         self.expect = args.expect
         self.session = session
@@ -110,11 +126,22 @@ class Target:
         index, self.next_index = self.next_index, self.next_index + 1
         return index
 
+    def request(self, index: int) -> tuple[bytes, dict[str, str]]:
+        """Body and headers of request number `index`."""
+        if self.platform == "teams":
+            body = teams_activity(
+                self.people,
+                index,
+                service_url=self.service_url,
+                bot_id=self.bot_id,
+                id_prefix=self.prefix,
+            )
+            return body, self.teams_headers
+        return kudos_request(self.users, index, secret=self.secret, trigger_prefix=self.prefix)
+
     async def fire(self, phase: Phase, since: float | None = None) -> None:
         """Send one request; record its latency (from `since`, default now) or its error."""
-        body, headers = kudos_request(
-            self.users, self.take(), secret=self.secret, trigger_prefix=self.prefix
-        )
+        body, headers = self.request(self.take())
         started = time.perf_counter() if since is None else since
         phase.sent += 1
         try:
@@ -257,7 +284,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
-    parser.add_argument("--secret", required=True)
+    parser.add_argument("--platform", choices=("slack", "teams"), default="slack")
+    parser.add_argument("--secret", default="", help="Slack signing secret")
+    parser.add_argument("--service-url", default="", help="Teams: the activities' serviceUrl")
+    parser.add_argument("--bot-id", default="", help="Teams: the bot's id (28:<app id>)")
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--trigger-prefix", required=True)
     parser.add_argument("--expect", default="")
@@ -275,8 +305,16 @@ def main() -> None:
     args = parser.parse_args()
     if args.max_connections <= 0:
         args.max_connections = max(args.concurrency, int(args.rate * REQUEST_TIMEOUT) + 50)
-    host = urlsplit(args.url).hostname
-    if host != "127.0.0.1":
+    if args.platform == "slack" and not args.secret:
+        parser.error("--secret is required for Slack")
+    if args.platform == "teams" and not (
+        args.service_url and args.bot_id and os.environ.get(TEAMS_TOKEN_ENV)
+    ):
+        parser.error(f"Teams needs --service-url, --bot-id and ${TEAMS_TOKEN_ENV}")
+    hosts = {urlsplit(args.url).hostname}
+    if args.platform == "teams":
+        hosts.add(urlsplit(args.service_url).hostname)
+    if hosts != {"127.0.0.1"}:
         parser.error("the benchmark only sends traffic to 127.0.0.1")
     try:
         import uvloop
