@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import time
+from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -35,14 +38,51 @@ async def _account_row(
     return (await session.execute(query)).scalar_one_or_none()
 
 
+class WriteMemo:
+    """Remembers what this process last wrote, so an unchanged row is not rewritten.
+
+    Every Teams message carries the sender's account and the conversation reference;
+    rewriting both on each message tripled the database work of a kudos. Entries
+    expire after `ttl` seconds so a value another process changed is refreshed.
+    """
+
+    def __init__(self, ttl: float = 600.0, size: int = 100_000) -> None:
+        self.ttl, self.size = ttl, size
+        self._seen: dict[Hashable, tuple[float, Hashable]] = {}
+
+    def unchanged(self, key: Hashable, value: Hashable) -> bool:
+        """True when `value` was written for `key` within the last `ttl` seconds."""
+        found = self._seen.get(key)
+        return found is not None and found[1] == value and found[0] > time.monotonic()
+
+    def forget(self, key: Hashable) -> None:
+        """Drop what was noted for `key` (the row was deleted)."""
+        self._seen.pop(key, None)
+
+    def wrote(self, key: Hashable, value: Hashable) -> None:
+        """Note a successful write."""
+        if len(self._seen) >= self.size:
+            self._seen.clear()
+        self._seen[key] = (time.monotonic() + self.ttl, value)
+
+
 class TeamsStore:
     """Reads and writes the Teams tables in their own short transactions."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.memo = WriteMemo()
 
     async def save_conversation(self, tenant: str, conversation: Conversation) -> None:
-        """Insert or refresh a conversation reference."""
+        """Insert or refresh a conversation reference (skipped when nothing changed)."""
+        key = ("conversation", tenant, conversation.conversation_id)
+        value = (conversation.member_id, conversation.service_url, json.dumps(conversation.reference, sort_keys=True))
+        if self.memo.unchanged(key, value):
+            return
+        await self._save_conversation(tenant, conversation)
+        self.memo.wrote(key, value)
+
+    async def _save_conversation(self, tenant: str, conversation: Conversation) -> None:
         for _attempt in range(2):
             try:
                 async with self.db.transaction() as session:
@@ -68,6 +108,7 @@ class TeamsStore:
 
     async def forget_conversation(self, tenant: str, conversation_id: str) -> None:
         """Drop a reference (the app was uninstalled there)."""
+        self.memo.forget(("conversation", tenant, conversation_id))
         async with self.db.transaction() as session:
             await session.execute(
                 delete(TeamsConversation).where(
@@ -77,28 +118,36 @@ class TeamsStore:
             )
 
     async def save_accounts(self, tenant: str, accounts: list[Account], service_url: str) -> None:
-        """Insert or refresh the accounts an activity showed."""
+        """Insert or refresh the accounts an activity showed (skipping unchanged ones)."""
         for account in {a.aad_object_id: a for a in reversed(accounts)}.values():
-            for _attempt in range(2):
-                try:
-                    async with self.db.transaction() as session:
-                        row = await _account_row(session, tenant, account.aad_object_id)
-                        if row is None:
-                            row = TeamsAccount(
-                                tenant_external_id=tenant,
-                                aad_object_id=account.aad_object_id,
-                                user_id=account.user_id,
-                                service_url=service_url,
-                            )
-                            session.add(row)
-                        row.user_id, row.service_url = account.user_id, service_url
-                        row.name = (account.name or row.name)[:200]
-                        row.locale = account.locale or row.locale
-                        row.timezone = account.timezone or row.timezone
-                        row.updated_at = utcnow()
-                    break
-                except IntegrityError:
-                    continue
+            key = ("account", tenant, account.aad_object_id)
+            value = (account.user_id, service_url, account.name, account.locale, account.timezone)
+            if self.memo.unchanged(key, value):
+                continue
+            await self._save_account(tenant, account, service_url)
+            self.memo.wrote(key, value)
+
+    async def _save_account(self, tenant: str, account: Account, service_url: str) -> None:
+        for _attempt in range(2):
+            try:
+                async with self.db.transaction() as session:
+                    row = await _account_row(session, tenant, account.aad_object_id)
+                    if row is None:
+                        row = TeamsAccount(
+                            tenant_external_id=tenant,
+                            aad_object_id=account.aad_object_id,
+                            user_id=account.user_id,
+                            service_url=service_url,
+                        )
+                        session.add(row)
+                    row.user_id, row.service_url = account.user_id, service_url
+                    row.name = (account.name or row.name)[:200]
+                    row.locale = account.locale or row.locale
+                    row.timezone = account.timezone or row.timezone
+                    row.updated_at = utcnow()
+                break
+            except IntegrityError:
+                continue
 
     async def personal_reference(self, tenant: str, aad_object_id: str) -> dict[str, Any] | None:
         """The reference of the bot's 1:1 chat with a member, if there is one."""

@@ -151,3 +151,15 @@ def test_uninstall_forgets_the_personal_reference(teams, bot_framework, sql):
     remove = activity("installationUpdate", bot_framework.url, sender="bob", action="remove")
     assert teams.post(remove, bot_framework.token()).status_code == 200
     assert scalar(sql, "select count(*) from teams_conversation") == 0
+
+
+def test_unchanged_accounts_and_references_are_not_rewritten(teams, bot_framework, sql):
+    first = message("kudos {bob} thanks #empathy", bot_framework.url, mentions=("bob",))
+    assert teams.post(first, bot_framework.token()).status_code == 200
+    stamps = "select max(updated_at) from teams_account"
+    conversations = "select max(updated_at) from teams_conversation"
+    before = (scalar(sql, stamps), scalar(sql, conversations))
+    second = message("kudos {bob} thanks again #empathy", bot_framework.url, mentions=("bob",))
+    assert teams.post(second, bot_framework.token()).status_code == 200
+    assert scalar(sql, "select count(*) from kudos") == 2
+    assert (scalar(sql, stamps), scalar(sql, conversations)) == before
