@@ -21,6 +21,48 @@ from bot.models import Delivery, DeliveryStatus, TargetKind, UTCDateTime, utcnow
 LEASE = dt.timedelta(seconds=float(os.environ.get("FIVEFOLD_DELIVERY_LEASE_SECONDS", "300")))
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to put in the outbox; `dedupe_key` makes adding it idempotent."""
+
+    tenant_id: int
+    dedupe_key: str
+    target_kind: TargetKind
+    target_id: str
+    message: Message
+    locale: str = "en"
+    member_id: int | None = None
+    due_at: dt.datetime | None = None
+
+    def row(self, now: dt.datetime) -> dict[str, Any]:
+        """The delivery row's column values."""
+        return {
+            "tenant_id": self.tenant_id, "dedupe_key": self.dedupe_key, "target_kind": self.target_kind.value,
+            "target_id": self.target_id, "member_id": self.member_id, "locale": self.locale,
+            "message": self.message.model_dump(mode="json"), "status": DeliveryStatus.PENDING.value,
+            "attempts": 0, "due_at": self.due_at or now, "created_at": now,
+        }
+
+
+async def enqueue_all(session: AsyncSession, outgoing: Sequence[Outgoing]) -> int:
+    """Add deliveries in one statement, skipping keys that exist; returns how many were added.
+
+    Runs inside the caller's transaction, so the messages are sent if and only if
+    the change that caused them commits.
+    """
+    if not outgoing:
+        return 0
+    now = utcnow()
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Delivery).values([item.row(now) for item in outgoing])
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(col(Delivery.id))
+    )
+    return len((await session.execute(statement)).all())
+
+
 async def enqueue(
     session: AsyncSession,
     *,
@@ -33,33 +75,9 @@ async def enqueue(
     member_id: int | None = None,
     due_at: dt.datetime | None = None,
 ) -> bool:
-    """Add a delivery unless one with `dedupe_key` exists; True when added.
-
-    Runs inside the caller's transaction, so the message is sent if and only if
-    the change that caused it commits.
-    """
-    values: dict[str, Any] = {
-        "tenant_id": tenant_id,
-        "dedupe_key": dedupe_key,
-        "target_kind": target_kind.value,
-        "target_id": target_id,
-        "member_id": member_id,
-        "locale": locale,
-        "message": message.model_dump(mode="json"),
-        "status": DeliveryStatus.PENDING.value,
-        "attempts": 0,
-        "due_at": due_at or utcnow(),
-        "created_at": utcnow(),
-    }
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Delivery).values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(col(Delivery.id))
-    )
-    result = await session.execute(statement)
-    return result.first() is not None
+    """Add one delivery unless one with `dedupe_key` exists; True when added."""
+    item = Outgoing(tenant_id, dedupe_key, target_kind, target_id, message, locale, member_id, due_at)
+    return await enqueue_all(session, [item]) == 1
 
 
 async def claim_due(

@@ -11,13 +11,13 @@ from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
-from bot import outbox
 from bot.context import Context
 from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.members import find_member
 from bot.messages import CommandRef
 from bot.models import Member, TargetKind
+from bot.outbox import Outgoing, enqueue_all
 from programs.reward import cards
 from programs.reward.models import Kudos, KudosTag, KudosValue
 from programs.reward.values import tenant_values
@@ -160,19 +160,21 @@ async def _store(
 
 async def _announce(ctx: Context, gift: Gift, message: str, channel_id: str | None) -> None:
     assert ctx.tenant.id is not None
+    outgoing = []
     if channel_id:
-        await outbox.enqueue(
-            ctx.session, tenant_id=ctx.tenant.id, dedupe_key=f"kudos:{gift.key}:card",
+        outgoing.append(Outgoing(
+            tenant_id=ctx.tenant.id, dedupe_key=f"kudos:{gift.key}:card",
             target_kind=TargetKind.CHANNEL, target_id=channel_id, locale=ctx.t.locale,
             message=cards.public_card(ctx.t, ctx.member, gift.receivers, message, gift.values),
-        )
+        ))
     for receiver in gift.receivers:
         locale = receiver.locale or ctx.tenant.default_locale
-        await outbox.enqueue(
-            ctx.session, tenant_id=ctx.tenant.id, dedupe_key=f"kudos:{gift.key}:dm:{receiver.id}",
+        outgoing.append(Outgoing(
+            tenant_id=ctx.tenant.id, dedupe_key=f"kudos:{gift.key}:dm:{receiver.id}",
             target_kind=TargetKind.MEMBER, target_id=receiver.external_id, member_id=receiver.id,
             locale=locale, message=cards.receiver_dm(locale, ctx.member, message, gift.values, channel_id),
-        )
+        ))
+    await enqueue_all(ctx.session, outgoing)
 
 
 async def take_back(ctx: Context, *, receiver_external_id: str, source_ref: str) -> int:
