@@ -156,10 +156,12 @@ def test_uninstall_forgets_the_personal_reference(teams, bot_framework, sql):
 def test_unchanged_accounts_and_references_are_not_rewritten(teams, bot_framework, sql):
     first = message("kudos {bob} thanks #empathy", bot_framework.url, mentions=("bob",))
     assert teams.post(first, bot_framework.token()).status_code == 200
-    stamps = "select max(updated_at) from teams_account"
-    conversations = "select max(updated_at) from teams_conversation"
+    # the sender's own rows (the worker may meanwhile store other chats it opens for DMs)
+    stamps = f"select updated_at from teams_account where aad_object_id = '{PEOPLE['alice']['aadObjectId']}'"
+    conversations = "select updated_at from teams_conversation where conversation_id = 'a:1personal-alice'"
     before = (scalar(sql, stamps), scalar(sql, conversations))
     second = message("kudos {bob} thanks again #empathy", bot_framework.url, mentions=("bob",))
     assert teams.post(second, bot_framework.token()).status_code == 200
     assert scalar(sql, "select count(*) from kudos") == 2
+    assert before[0] is not None and before[1] is not None
     assert (scalar(sql, stamps), scalar(sql, conversations)) == before
