@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, Engine, create_engine
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot import sqlite_inline
 from bot.errors import DatabaseBehindError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -38,6 +40,16 @@ def async_url(url: str) -> str:
     return url
 
 
+def dialect_of(session: AsyncSession) -> str:
+    """`sqlite` or `postgresql`: the dialect `session` is bound to."""
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
+def upsert_insert(dialect: str) -> Any:
+    """The dialect's `insert` construct, which knows `on_conflict_do_nothing`."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -56,7 +68,11 @@ def make_engine(url: str) -> AsyncEngine:
     """
     url = async_url(url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=60)
+        # the one connection runs its calls inline: see bot.sqlite_inline for why that is safe
+        engine = create_async_engine(
+            url, pool_size=1, max_overflow=0, pool_timeout=60,
+            async_creator=sqlite_inline.opener(make_url(url).database or ":memory:"),
+        )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
     # no pre-ping: a round trip per checkout costs more than the rare reconnect (OperationalError is

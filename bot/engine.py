@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
 import structlog
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import bindparam
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
+from sqlalchemy.sql import Executable
 
 from bot.context import Context
-from bot.db import Database
+from bot.db import Database, dialect_of, upsert_insert
 from bot.errors import UserFacingError
 from bot.i18n import N_, translator
 from bot.interactions import Interaction, Reply
@@ -35,15 +36,24 @@ def notice(text: str) -> Message:
     return Message(fallback=text, blocks=[Text(spans=compose(text))])
 
 
+@functools.cache
+def _claim_statement(dialect: str) -> Executable:
+    table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+    return (  # type: ignore[no-any-return]
+        upsert_insert(dialect)(table)
+        .values(key=bindparam("key"), tenant_id=bindparam("tenant_id"), created_at=bindparam("created_at"))
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(table.c.key)
+    )
+
+
 async def claim_event(session: AsyncSession, key: str, tenant_id: int | None) -> bool:
     """Insert the platform event's key; False when it was handled before."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(ProcessedEvent).values(
-        key=key[:200], tenant_id=tenant_id, created_at=utcnow()
-    ).on_conflict_do_nothing(index_elements=["key"]).returning(col(ProcessedEvent.key))
     # RETURNING, not rowcount: psycopg's async cursor reports rowcount -1 here
-    result = await session.execute(statement)
+    result = await session.execute(
+        _claim_statement(dialect_of(session)),
+        {"key": key[:200], "tenant_id": tenant_id, "created_at": utcnow()},
+    )
     return result.first() is not None
 
 

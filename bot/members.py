@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
+from sqlmodel.sql.expression import Select
 
-from bot.db import Database
+from bot.db import Database, dialect_of
 from bot.i18n import normalize_locale
 from bot.interactions import Actor
 from bot.models import Member, Tenant, utcnow
@@ -53,20 +56,27 @@ async def load_world(
     On PostgreSQL `lock_actor` locks the actor's row for the transaction, which
     serialises one member's concurrent requests (e.g. the daily kudos allowance).
     """
-    wanted = list(dict.fromkeys(external_ids))
-    query = (
-        select(Member, Tenant)
-        .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
-        .where(Tenant.platform == actor.platform, Tenant.external_id == actor.tenant_external_id)
-        .where(col(Member.external_id).in_(wanted))
-        .order_by(col(Member.id))
-    )
-    if lock_actor and session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(of=Member)  # in id order: no deadlocks
-    rows = (await session.execute(query)).all()
+    query = _world_query(lock_actor and dialect_of(session) == "postgresql")
+    parameters = {
+        "platform": actor.platform, "tenant": actor.tenant_external_id,
+        "ids": list(dict.fromkeys(external_ids)),
+    }
+    rows = (await session.execute(query, parameters)).all()
     if not rows:  # unknown tenant or actor: the caller takes the first-contact path
         return None
     return rows[0][1], {member.external_id: member for member, _tenant in rows}
+
+
+@functools.cache
+def _world_query(lock: bool) -> Select[Member, Tenant]:
+    query = (
+        select(Member, Tenant)
+        .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
+        .where(Tenant.platform == bindparam("platform"), Tenant.external_id == bindparam("tenant"))
+        .where(col(Member.external_id).in_(bindparam("ids", expanding=True)))
+        .order_by(col(Member.id))
+    )
+    return query.with_for_update(of=Member) if lock else query  # in id order: no deadlocks
 
 
 class MemberDirectory:

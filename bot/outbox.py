@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Integer, String, bindparam, func, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
 from sqlmodel import col, select
 
+from bot.db import dialect_of, upsert_insert
 from bot.messages import Message
 from bot.models import Delivery, DeliveryStatus, TargetKind, UTCDateTime, utcnow
 
@@ -53,14 +55,19 @@ async def enqueue_all(session: AsyncSession, outgoing: Sequence[Outgoing]) -> in
     if not outgoing:
         return 0
     now = utcnow()
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Delivery).values([item.row(now) for item in outgoing])
+    # executemany: SQLAlchemy batches the rows into one INSERT and reuses its compiled form
+    result = await session.execute(_enqueue_statement(dialect_of(session)), [item.row(now) for item in outgoing])
+    return len(result.all())
+
+
+@functools.cache
+def _enqueue_statement(dialect: str) -> Executable:
+    table = Delivery.__table__  # type: ignore[attr-defined]
+    return (  # type: ignore[no-any-return]
+        upsert_insert(dialect)(table)
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(col(Delivery.id))
+        .returning(table.c.id)
     )
-    return len((await session.execute(statement)).all())
 
 
 async def enqueue(

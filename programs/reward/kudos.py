@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func
+from sqlalchemy import bindparam, delete, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -52,13 +52,19 @@ def local_day(ctx: Context) -> dt.date:
     return ctx.now.astimezone(ctx.member_zone()).date()
 
 
+KUDOS = Kudos.__table__  # type: ignore[attr-defined]
+KUDOS_TAG = KudosTag.__table__  # type: ignore[attr-defined]
+# Built once: the hot path only binds parameters (SQLAlchemy then reuses the compiled form).
+GIVEN_ON_DAY = select(func.count()).select_from(KUDOS).where(
+    KUDOS.c.giver_id == bindparam("giver"), KUDOS.c.given_on == bindparam("day")
+)
+INSERT_KUDOS = insert(KUDOS).returning(KUDOS.c.id, sort_by_parameter_order=True)
+INSERT_TAGS = insert(KUDOS_TAG)
+
+
 async def given_today(session: AsyncSession, member: Member, day: dt.date) -> int:
     """How many kudos `member` gave on their local `day`."""
-    result = await session.execute(
-        select(func.count()).select_from(Kudos).where(
-            Kudos.giver_id == member.id, Kudos.given_on == day
-        )
-    )
+    result = await session.execute(GIVEN_ON_DAY, {"giver": member.id, "day": day})
     return int(result.scalar_one())
 
 
@@ -141,21 +147,19 @@ async def _store(
 ) -> None:
     assert ctx.tenant.id is not None and ctx.member.id is not None
     rows = [
-        Kudos(
-            tenant_id=ctx.tenant.id, gift_key=gift.key, giver_id=ctx.member.id,
-            receiver_id=receiver.id, message=message, channel_id=request.channel_id,
-            source=request.source, source_ref=request.source_ref, given_on=day, created_at=ctx.now,
-        )
+        {
+            "tenant_id": ctx.tenant.id, "gift_key": gift.key, "giver_id": ctx.member.id,
+            "receiver_id": receiver.id, "message": message, "channel_id": request.channel_id,
+            "source": request.source, "source_ref": request.source_ref, "given_on": day,
+            "created_at": ctx.now,
+        }
         for receiver in gift.receivers
-        if receiver.id is not None
     ]
-    ctx.session.add_all(rows)
-    await ctx.session.flush()  # one INSERT … RETURNING for all receivers
-    ctx.session.add_all(
-        KudosTag(kudos_id=row.id, value_id=value.id)
-        for row in rows for value in values
-        if row.id is not None and value.id is not None
-    )
+    # one INSERT … RETURNING for all receivers, ids in the rows' order
+    ids = (await ctx.session.execute(INSERT_KUDOS, rows)).scalars().all()
+    tags = [{"kudos_id": kudos_id, "value_id": value.id} for kudos_id in ids for value in values]
+    if tags:
+        await ctx.session.execute(INSERT_TAGS, tags)
 
 
 async def _announce(ctx: Context, gift: Gift, message: str, channel_id: str | None) -> None:
