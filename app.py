@@ -44,9 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Fivefold", version="0.1.0", lifespan=lifespan)
     app.state.runtime = runtime
     app.state.db = runtime.db
-    app.include_router(web.router)
-    app.include_router(api_router)
-    app.include_router(tracks_router)
+    # the platforms' webhooks first: routes are matched in order, and they take nearly every request
     if settings.slack_enabled:
         from adapters.slack.app import SlackAdapter
         from adapters.slack.http import slack_router
@@ -62,6 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         teams = TeamsAdapter(settings, runtime.engine, runtime.db)
         runtime.add_port(teams.port)
         app.include_router(teams_router(teams))
+    app.include_router(web.router)
+    app.include_router(api_router)
+    app.include_router(tracks_router)
     return app
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable
 
-from sqlalchemy import bindparam
+from sqlalchemy import ARRAY, String, any_, bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -56,7 +56,7 @@ async def load_world(
     On PostgreSQL `lock_actor` locks the actor's row for the transaction, which
     serialises one member's concurrent requests (e.g. the daily kudos allowance).
     """
-    query = _world_query(lock_actor and dialect_of(session) == "postgresql")
+    query = _world_query(dialect_of(session), lock_actor)
     parameters = {
         "platform": actor.platform, "tenant": actor.tenant_external_id,
         "ids": list(dict.fromkeys(external_ids)),
@@ -68,15 +68,21 @@ async def load_world(
 
 
 @functools.cache
-def _world_query(lock: bool) -> Select[Member, Tenant]:
+def _world_query(dialect: str, lock: bool) -> Select[Member, Tenant]:
+    if dialect == "postgresql":  # one array parameter: the same SQL text (and plan) for any count
+        named = col(Member.external_id) == any_(bindparam("ids", type_=ARRAY(String)))
+    else:
+        named = col(Member.external_id).in_(bindparam("ids", expanding=True))
     query = (
         select(Member, Tenant)
         .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
         .where(Tenant.platform == bindparam("platform"), Tenant.external_id == bindparam("tenant"))
-        .where(col(Member.external_id).in_(bindparam("ids", expanding=True)))
+        .where(named)
         .order_by(col(Member.id))
     )
-    return query.with_for_update(of=Member) if lock else query  # in id order: no deadlocks
+    if lock and dialect == "postgresql":
+        return query.with_for_update(of=Member)  # in id order: no deadlocks
+    return query
 
 
 class MemberDirectory:

@@ -12,9 +12,11 @@ embedded database that costs more than the work itself, because
   statement or a commit takes microseconds and never waits for the disk.
 
 This module keeps aiosqlite's interface (what SQLAlchemy's adapter calls) and
-runs each call directly. The one case where a call could block for longer is
-another *process* holding the write lock (a CLI command during a write); SQLite
-then waits up to `busy_timeout` for it, as the aiosqlite thread would have.
+runs each call directly. The one case where a call blocks for longer is another
+*process* holding the write lock (a CLI command writing at that moment): SQLite
+then waits up to `busy_timeout` for it, and the event loop waits with it. The
+embedded database is meant for one Fivefold process; PostgreSQL is the database
+for more (see the README).
 """
 
 from __future__ import annotations

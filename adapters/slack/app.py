@@ -30,6 +30,9 @@ BOT_SCOPES = [
 ]
 EVENTS = ["reaction_added", "reaction_removed", "app_home_opened", "team_join", "user_change"]
 ANY = re.compile(r".*")
+# Answer after the engine has committed; and leave the signature check to
+# adapters.slack.http, which has done it (401) before Bolt sees a request.
+BOLT_OPTIONS: dict[str, Any] = {"process_before_response": True, "request_verification_enabled": False}
 
 
 class SlackAdapter:
@@ -52,11 +55,11 @@ class SlackAdapter:
             )
             self.app = AsyncApp(signing_secret=signing_secret, oauth_settings=oauth,
                                 client=AsyncWebClient(base_url=settings.slack_api_url),
-                                process_before_response=True)
+                                **BOLT_OPTIONS)
         else:
             self.app = AsyncApp(signing_secret=signing_secret,
                                 client=AsyncWebClient(token=token, base_url=settings.slack_api_url),
-                                process_before_response=True)
+                                **BOLT_OPTIONS)
         self.port = SlackPort(api_url=settings.slack_api_url, tokens=self.bot_token,
                               rate=settings.slack_rate_per_second, burst=settings.slack_burst)
         self._listen()

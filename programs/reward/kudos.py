@@ -156,7 +156,8 @@ async def _store(
         for receiver in gift.receivers
     ]
     # one INSERT … RETURNING for all receivers, ids in the rows' order
-    ids = (await ctx.session.execute(INSERT_KUDOS, rows)).scalars().all()
+    # (one row as a plain execution: executemany's batching has nothing to batch)
+    ids = (await ctx.session.execute(INSERT_KUDOS, rows[0] if len(rows) == 1 else rows)).scalars().all()
     tags = [{"kudos_id": kudos_id, "value_id": value.id} for kudos_id in ids for value in values]
     if tags:
         await ctx.session.execute(INSERT_TAGS, tags)

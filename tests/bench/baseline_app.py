@@ -3,8 +3,8 @@
 A bare FastAPI app whose one POST endpoint does what every Slack request needs
 and nothing more: the same Slack v0 HMAC check (slack_sdk's SignatureVerifier),
 reading the form body, and one INSERT through the same async SQLAlchemy drivers
-and pool settings as Fivefold (aiosqlite on one pooled connection with WAL, or
-psycopg 3). Served by uvicorn in its own process:
+and pool settings as Fivefold (`bot.db.make_engine`: SQLite inline on one pooled
+connection with WAL, or psycopg 3). Served by uvicorn in its own process:
 
     BENCH_DATABASE_URL=sqlite:///x.db SLACK_SIGNING_SECRET=… \
         python -m uvicorn tests.bench.baseline_app:create_app --factory
