@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,9 +17,10 @@ from bot.db import dialect_of, upsert_insert
 from bot.messages import Message
 from bot.models import Delivery, DeliveryStatus, TargetKind, UTCDateTime, utcnow
 
-# How long a claimed delivery stays with its worker; after that another worker may
-# reclaim it (and reconciles with the platform before re-sending). Tests shorten it.
-LEASE = dt.timedelta(seconds=float(os.environ.get("FIVEFOLD_DELIVERY_LEASE_SECONDS", "300")))
+# How long a claimed delivery stays with its worker by default; after that another
+# worker may reclaim it (and reconciles with the platform before re-sending).
+# FIVEFOLD_DELIVERY_LEASE_SECONDS sets it (Settings.delivery_lease_seconds).
+LEASE = dt.timedelta(seconds=300)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ async def enqueue(
 
 
 async def claim_due(
-    session: AsyncSession, *, now: dt.datetime, limit: int
+    session: AsyncSession, *, now: dt.datetime, limit: int, lease: dt.timedelta = LEASE
 ) -> Sequence[Delivery]:
     """Lease up to `limit` due deliveries to this worker (SKIP LOCKED on PostgreSQL).
 
@@ -103,7 +103,7 @@ async def claim_due(
     rows = (await session.execute(query)).scalars().all()
     for delivery in rows:
         delivery.status = DeliveryStatus.IN_FLIGHT.value
-        delivery.lease_until = now + LEASE
+        delivery.lease_until = now + lease
         delivery.attempts += 1
     return rows
 

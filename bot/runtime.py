@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -43,7 +44,10 @@ class Runtime:
         """Check the schema, then start the worker loops that `role` includes."""
         await self.db.require_head()
         if role in (Role.ALL, Role.WORKER):
-            self.worker = DeliveryWorker(self.db, self.ports, poll=self.settings.worker_poll_seconds)
+            self.worker = DeliveryWorker(
+                self.db, self.ports, poll=self.settings.worker_poll_seconds,
+                lease=dt.timedelta(seconds=self.settings.delivery_lease_seconds),
+            )
             self.engine.on_commit.append(self.worker.nudge)
             self._spawn(self.worker.run_forever(self._stop))
             self._spawn(self._every(self.settings.member_sync_hours * 3600, self.sync_members))

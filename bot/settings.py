@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     kudos_emoji: str = Field("raised_hands", alias="FIVEFOLD_KUDOS_EMOJI")
     log_format: Literal["console", "json"] = Field("console", alias="FIVEFOLD_LOG_FORMAT")
     worker_poll_seconds: float = Field(1.0, gt=0, alias="FIVEFOLD_WORKER_POLL_SECONDS")
+    delivery_lease_seconds: float = Field(300.0, gt=0, alias="FIVEFOLD_DELIVERY_LEASE_SECONDS")
     slack_rate_per_second: float = Field(
         1.0, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND"
     )

@@ -40,10 +40,12 @@ def backoff(attempts: int) -> dt.timedelta:
 class DeliveryWorker:
     """Sends the outbox. Any number may run; each claimed row is leased to one."""
 
-    def __init__(self, db: Database, ports: Mapping[str, PlatformPort], *, poll: float = 1.0):
+    def __init__(self, db: Database, ports: Mapping[str, PlatformPort], *, poll: float = 1.0,
+                 lease: dt.timedelta = outbox.LEASE):
         self.db = db
         self.ports = ports
         self.poll = poll
+        self.lease = lease
         self.buckets = Buckets()
         self.paused_until: dict[str, float] = {}  # bucket key → monotonic time the platform's 429 ends
         self.wakeup = asyncio.Event()
@@ -80,7 +82,7 @@ class DeliveryWorker:
                     )
                 ).scalars()
             )
-            batch = list(await outbox.claim_due(session, now=utcnow(), limit=BATCH))
+            batch = list(await outbox.claim_due(session, now=utcnow(), limit=BATCH, lease=self.lease))
             tenant_ids = {d.tenant_id for d in batch}
             tenants = {
                 t.id: t
@@ -150,7 +152,7 @@ class DeliveryWorker:
             return
         if held > 0:
             await asyncio.sleep(held)
-        if delivery.lease_until is not None and utcnow() + outbox.LEASE / 4 > delivery.lease_until:
+        if delivery.lease_until is not None and utcnow() + self.lease / 4 > delivery.lease_until:
             # The lease is running out (long throttling): another worker may reclaim it soon.
             await recorder.add(_release(delivery, 0.0, delivery.error))
             return

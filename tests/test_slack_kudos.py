@@ -7,6 +7,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event
+
 from tests.conftest import ALICE, BOB, CAROL, DAVE, GONE, ROBOT, scalar, wait_until
 
 MENTION = re.compile(r"<[@!#][^>]*>")
@@ -145,3 +147,38 @@ def test_a_refused_first_kudos_does_not_leave_stale_values_behind(slack, sql):
     assert scalar(sql, "select count(*) from kudos_value") == 0
     assert "Kudos sent" in slack.command("/kudos", f"<@{BOB}> hi #empathy", user=ALICE).text
     assert scalar(sql, "select count(*) from kudos_tag") == 1
+
+
+def test_a_kudos_to_several_people_is_one_fixed_set_of_statements(served, slack, sql):
+    """The hot path (tests/bench/inbound.py) stays one statement per step, whatever the
+    number of receivers: no statement per receiver, per tag or per message creeps in."""
+    # first contact (directory look-ups) for everyone, and its card and DMs sent
+    slack.command("/kudos", f"<@{BOB}> <@{CAROL}> <@{DAVE}> warm-up", user=ALICE)
+    wait_until(lambda: scalar(sql, "select count(*) from delivery where status='sent'") == 4, message="sent")
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_rest):
+        seen.append(" ".join(statement.split()))
+
+    engine = served.app.state.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = slack.command(
+            "/kudos", f"<@{BOB}> <@{DAVE}> thanks #customer-first #ownership", user=ALICE
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    assert "Kudos sent to @Bob, @Dave" in response.json()["text"]
+    assert kudos_count(sql) == 5 and scalar(sql, "select count(*) from kudos_tag") == 4
+    steps = {
+        "members and tenant": r"^SELECT member\..* JOIN tenant",
+        "dedupe key": r"^INSERT INTO processed_event",
+        "allowance": r"^SELECT count\(\*\) .*FROM kudos WHERE",
+        "kudos": r"^INSERT INTO kudos \(",
+        "tags": r"^INSERT INTO kudos_tag",
+        "outbox": r"^INSERT INTO delivery",
+    }
+    # (the worker, woken by the commit, runs its own statements meanwhile: not counted)
+    counts = {step: sum(bool(re.search(pattern, s)) for s in seen) for step, pattern in steps.items()}
+    assert counts == dict.fromkeys(steps, 1)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -38,8 +39,23 @@ def serve(
         run_migrations(config.database_url)
     if not _schema_ok(config):
         raise typer.Exit(1)
-    uvicorn.run("app:create_app", factory=True, host=host, port=port, log_config=None,
+    uvicorn.run("bot.cli.server:served_app", factory=True, host=host, port=port, log_config=None,
                 proxy_headers=True)
+
+
+def served_app() -> Any:
+    """uvicorn's factory for `fivefold serve`: the app, with the start-up heap frozen.
+
+    What exists once the app is built (modules, SQLAlchemy's and pydantic's machinery,
+    the Bolt app) lives as long as the process. `gc.freeze` takes it out of the cyclic
+    collector's sight, so a full collection walks only what requests left behind
+    instead of ~100,000 long-lived objects (about 65 ms: a latency spike for whichever
+    request triggered it, and ~10 % of the CPU a kudos costs).
+    """
+    app = composition().create_app()
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def _schema_ok(config: Settings) -> bool:
@@ -71,6 +87,8 @@ def worker() -> None:
     async def run() -> None:
         runtime = composition().create_worker_runtime(config)
         await runtime.start(Role.WORKER)
+        gc.collect()
+        gc.freeze()  # as in `served_app`
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert
+from sqlalchemy import Integer, bindparam, delete, func, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
@@ -58,8 +58,12 @@ KUDOS_TAG = KudosTag.__table__  # type: ignore[attr-defined]
 GIVEN_ON_DAY = select(func.count()).select_from(KUDOS).where(
     KUDOS.c.giver_id == bindparam("giver"), KUDOS.c.given_on == bindparam("day")
 )
-INSERT_KUDOS = insert(KUDOS).returning(KUDOS.c.id, sort_by_parameter_order=True)
-INSERT_TAGS = insert(KUDOS_TAG)
+INSERT_KUDOS = insert(KUDOS)
+# a value's tag on every row of one gift: one statement whatever the number of receivers
+TAG_GIFT = insert(KUDOS_TAG).from_select(
+    ["kudos_id", "value_id"],
+    select(KUDOS.c.id, bindparam("value", type_=Integer)).where(KUDOS.c.gift_key == bindparam("gift")),
+)
 
 
 async def given_today(session: AsyncSession, member: Member, day: dt.date) -> int:
@@ -155,12 +159,11 @@ async def _store(
         }
         for receiver in gift.receivers
     ]
-    # one INSERT … RETURNING for all receivers, ids in the rows' order
-    # (one row as a plain execution: executemany's batching has nothing to batch)
-    ids = (await ctx.session.execute(INSERT_KUDOS, rows[0] if len(rows) == 1 else rows)).scalars().all()
-    tags = [{"kudos_id": kudos_id, "value_id": value.id} for kudos_id in ids for value in values]
+    # one INSERT for all receivers, then one per gift for the tags: no ids travel back
+    await ctx.session.execute(INSERT_KUDOS, rows[0] if len(rows) == 1 else rows)
+    tags = [{"gift": gift.key, "value": value.id} for value in values]
     if tags:
-        await ctx.session.execute(INSERT_TAGS, tags)
+        await ctx.session.execute(TAG_GIFT, tags[0] if len(tags) == 1 else tags)
 
 
 async def _announce(ctx: Context, gift: Gift, message: str, channel_id: str | None) -> None:
