@@ -14,7 +14,6 @@ from typing import Any
 
 import holidays
 from pydantic import TypeAdapter
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -24,6 +23,7 @@ from bot.campaigns.models import Campaign, Occurrence
 from bot.campaigns.schedule import Slot
 from bot.campaigns.schemas import Audience, Channel, Recurring, Schedule
 from bot.context import zone_of
+from bot.db import dialect_of, upsert_insert
 from bot.models import Delivery, DeliveryStatus, Member, TargetKind, Tenant, utcnow
 
 CHUNK = 1000
@@ -51,8 +51,7 @@ def skip_reason(schedule: Schedule, member: Member, day: dt.date) -> str | None:
 
 
 def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return upsert_insert(dialect_of(session))
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

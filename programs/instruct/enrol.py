@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.context import zone_of
+from bot.db import dialect_of, upsert_insert
 from bot.i18n import normalize_locale
 from bot.models import Member, Tenant
 from programs.instruct.cadence import first_send_at
@@ -38,8 +38,7 @@ async def enroll(
     """Enrol `member` in `track` with lesson 1 due at their next send time; False if already enrolled."""
     assert tenant.id is not None and track.id is not None and member.id is not None
     due = first_send_at(now, zone_of(member, tenant), send_time=track.send_time, skip_weekends=track.skip_weekends)
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(dialect_of(session))
     statement = (
         insert(Enrollment)
         .values(tenant_id=tenant.id, track_id=track.id, member_id=member.id, next_position=1,

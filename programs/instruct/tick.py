@@ -12,12 +12,12 @@ import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot import outbox
 from bot.context import zone_of
+from bot.db import dialect_of, upsert_insert
 from bot.i18n import translator
 from bot.models import Member, TargetKind, Tenant
 from programs.instruct.cadence import next_send_at
@@ -89,8 +89,7 @@ async def _advance(
 
 
 async def _record_delivered(session: AsyncSession, enrollment_id: int, lesson_id: int, now: dt.datetime) -> None:
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(dialect_of(session))
     await session.execute(
         insert(LessonProgress).values(enrollment_id=enrollment_id, lesson_id=lesson_id, delivered_at=now)
         .on_conflict_do_nothing(index_elements=["enrollment_id", "lesson_id"])

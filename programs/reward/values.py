@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
 
 from bot.cache import PerDatabaseCache
+from bot.db import dialect_of, upsert_insert
 from programs.reward.models import DEFAULT_VALUES, KudosValue
 
 _cache: PerDatabaseCache[list[KudosValue]] = PerDatabaseCache(ttl=60.0)
@@ -40,8 +40,7 @@ async def _load_values(session: AsyncSession, tenant_id: int) -> list[KudosValue
 
 async def seed_default_values(session: AsyncSession, tenant_id: int) -> None:
     """Insert the default values (customer-first, ownership, …); safe to repeat."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = upsert_insert(dialect_of(session))
     rows = [
         {"tenant_id": tenant_id, "slug": slug, "position": index, "active": True}
         for index, slug in enumerate(DEFAULT_VALUES)
