@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import structlog
 from botbuilder.core import (
-    BotFrameworkAdapter,
     BotFrameworkAdapterSettings,
     InvokeResponse,
     TurnContext,
@@ -24,6 +23,7 @@ from botframework.connector.auth import ClaimsIdentity
 
 from adapters.teams import forms, inbound, references, render
 from adapters.teams.auth import Identity, TokenVerifier
+from adapters.teams.connector import AioHttpBotAdapter
 from adapters.teams.credentials import BotCredentials
 from adapters.teams.port import TeamsPort
 from adapters.teams.store import TeamsStore
@@ -54,7 +54,7 @@ class TeamsAdapter:
         self.credentials = BotCredentials(
             app_id, password, login_url=settings.teams_login_url, tenant=tenant
         )
-        self.adapter = BotFrameworkAdapter(
+        self.adapter = AioHttpBotAdapter(
             BotFrameworkAdapterSettings(
                 app_id,
                 password,

@@ -8,6 +8,7 @@ turn (`prefetch`), and handed to msrest from the cache.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import httpx
@@ -29,6 +30,7 @@ class BotCredentials(AppCredentials):  # type: ignore[misc]
         )
         self._token = ""
         self._expires = 0.0
+        self._fetching = asyncio.Lock()  # many turns may find the token stale at once
 
     def _form(self) -> dict[str, str]:
         return {
@@ -48,10 +50,19 @@ class BotCredentials(AppCredentials):  # type: ignore[misc]
         return bool(self._token) and time.monotonic() < self._expires - EARLY
 
     async def prefetch(self) -> None:
-        """Make sure a valid token is cached (no-op without an app id)."""
-        if self.microsoft_app_id and not self._fresh():
+        """Make sure a valid token is cached (no-op without an app id); one fetch at a time."""
+        if not self.microsoft_app_id or self._fresh():
+            return
+        async with self._fetching:
+            if self._fresh():  # another task fetched it while this one waited
+                return
             async with httpx.AsyncClient(timeout=15) as client:
                 self._store(await client.post(self.token_url, data=self._form()))
+
+    async def token(self) -> str:
+        """A valid token, fetched first if the cached one is missing or about to expire."""
+        await self.prefetch()
+        return self._token
 
     def get_access_token(self, force_refresh: bool = False) -> str:
         """The cached token (msrest calls this synchronously while signing a request)."""

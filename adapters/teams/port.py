@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 import httpx
-from botbuilder.core import BotFrameworkAdapter, TurnContext
+from botbuilder.core import TurnContext
 from botbuilder.schema import (
     Activity,
     ChannelAccount,
@@ -17,6 +17,7 @@ from botbuilder.schema import (
 from botframework.connector.auth import ClaimsIdentity
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
+from adapters.teams.connector import AioHttpBotAdapter
 from adapters.teams.credentials import BotCredentials
 from adapters.teams.references import Conversation
 from adapters.teams.render import render_activity
@@ -66,7 +67,7 @@ class TeamsPort(PlatformPort):
 
     def __init__(
         self,
-        adapter: BotFrameworkAdapter,
+        adapter: AioHttpBotAdapter,
         store: TeamsStore,
         credentials: BotCredentials,
         *,
@@ -80,6 +81,10 @@ class TeamsPort(PlatformPort):
         self.rate = rate
         self.limiter = ConversationLimiter()
         self.identity = ClaimsIdentity({"aud": app_id, "appid": app_id} if app_id else {}, True)
+
+    async def close(self) -> None:
+        """Close the connector's HTTP session (its kept-alive connections)."""
+        await self.adapter.aclose()
 
     def tokens_per_second(self) -> tuple[float, int]:
         """The per-tenant budget (Teams: ~30–50 requests/s per app per tenant)."""

@@ -55,6 +55,13 @@ class Scripted:
     conversation: str | None = None
 
 
+class _Server(ThreadingHTTPServer):
+    # a client pool opening many connections at once must not overflow the listen backlog
+    # (the default of 5 drops SYNs, and the kernel retries them only after a second)
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class FakeBotFramework:
     """The server; `url` is the service URL and the login URL, `metadata_url` the OpenID one."""
 
@@ -66,8 +73,7 @@ class FakeBotFramework:
         self.token_requests = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -185,6 +191,8 @@ class FakeBotFramework:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # kept-alive connections, as the real connector's
+
             def log_message(self, *_args: Any) -> None:
                 return
 
