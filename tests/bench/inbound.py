@@ -12,6 +12,13 @@ Slack, signed `/kudos <@U…> great work #customer-first` slash commands:
 
 * baseline      - `tests.bench.baseline_app`: the same Slack HMAC check and one
                   INSERT, the floor of this stack;
+* bolt-floor    - `tests.bench.bolt_floor_app`: the same check and INSERT behind
+                  slack-bolt's AsyncApp (its request verification, middleware and
+                  a `/kudos` listener that acks), the most a Bolt app can do here;
+* sql-floor     - the same Bolt app running, instead of the INSERT, the statements
+                  Fivefold's `/kudos` must run (members, dedupe key, the day's
+                  count, kudos, tag, two outbox rows) on a Core connection, built
+                  by Fivefold's code: no parsing, rules, rendering or ORM;
 * fivefold      - `fivefold serve`, talking to a fake Slack Web API that runs in
                   this process and knows every user the load names.
 
@@ -78,6 +85,13 @@ NOISY_MACHINE = 0.3
 PLATFORMS = ("slack", "teams")
 # row name prefixes per platform: (baseline, fivefold)
 PREFIXES = {"slack": ("baseline", "fivefold"), "teams": ("baseline-jwt", "teams")}
+# the uvicorn factory of each reference app, and the platforms it serves
+APPS = {
+    "baseline": ("tests.bench.baseline_app:create_app", PLATFORMS),
+    "floor": ("tests.bench.bolt_floor_app:create_app", ("slack",)),
+    "sql-floor": ("tests.bench.bolt_floor_app:create_app", ("slack",)),
+}
+FLOORS = {"floor": "bolt-floor", "sql-floor": "sql-floor"}
 BOT_ID = f"28:{APP_ID}"
 
 
@@ -355,22 +369,33 @@ def measure(
 
 
 def run_baseline(
-    database: str, url: str, plan: Plan, workdir: Path, platform: str, fakes: Fakes
+    database: str,
+    url: str,
+    plan: Plan,
+    workdir: Path,
+    platform: str,
+    fakes: Fakes,
+    kind: str = "baseline",
 ) -> Result:
-    name = f"{PREFIXES[platform][0]}-{database}"
-    result = Result(name, database, "baseline", platform, log_path=workdir / f"{name}.log")
+    """Serve one of the reference apps (`APPS[kind]`) and load it like Fivefold."""
+    prefix = FLOORS.get(kind) or PREFIXES[platform][0]
+    name = f"{prefix}-{database}"
+    result = Result(name, database, kind, platform, log_path=workdir / f"{name}.log")
     engine = create_engine(sync_url(url))
     with engine.begin() as conn:
         conn.execute(text(TABLE_DDL[database]))
+        conn.execute(text(f"DELETE FROM {TABLE}"))  # PostgreSQL: the apps share a database
     engine.dispose()
     env = {**clean_environment(), "BENCH_DATABASE_URL": url, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    if kind == "sql-floor":
+        env |= {"BENCH_FLOOR": "kudos-sql", "BENCH_USERS": str(plan.users)}
     if platform == "teams":
         env |= {"BENCH_TEAMS_METADATA_URL": fakes.teams.metadata_url, "BENCH_TEAMS_APP_ID": APP_ID}
     argv = [
         sys.executable,
         "-m",
         "uvicorn",
-        "tests.bench.baseline_app:create_app",
+        APPS[kind][0],
         "--factory",
         "--log-level",
         "warning",
@@ -379,8 +404,23 @@ def run_baseline(
     assert result.log_path is not None
     with Server(argv, env, result.log_path) as server:
         measure(result, server, plan, expect="", fakes=fakes)
-    result.rows = count_rows(url, TABLE)
+    result.rows = count_rows(url, "kudos" if kind == "sql-floor" else TABLE)
     return result
+
+
+def run_sql_floor(database: str, plan: Plan, workdir: Path, platform: str, fakes: Fakes) -> Result:
+    """The Bolt app running Fivefold's kudos statements, on its own migrated database."""
+    if database == "sqlite":
+        directory = workdir / "sql-floor"
+        directory.mkdir(exist_ok=True)
+        return run_baseline(
+            database, f"sqlite:///{databases.sqlite_template(directory)}", plan, workdir, platform, fakes, "sql-floor"
+        )
+    url = databases.create_postgres_database()
+    try:
+        return run_baseline(database, url, plan, workdir, platform, fakes, "sql-floor")
+    finally:
+        databases.drop_postgres_database(url)
 
 
 def run_fivefold(
@@ -501,14 +541,38 @@ def run_database(
     platform: str,
 ) -> list[Result]:
     base, five = (f"{prefix}-{database}" for prefix in PREFIXES[platform])
-    return [
+    results = [
         guarded(
             base,
             database,
             "baseline",
             lambda: run_baseline(database, baseline_url, plan, workdir, platform, fakes),
             platform,
-        ),
+        )
+    ]
+    if platform in APPS["floor"][1]:
+        floor_url = baseline_url.replace("baseline.db", "floor.db")
+        results.append(
+            guarded(
+                f"{FLOORS['floor']}-{database}",
+                database,
+                "floor",
+                lambda: run_baseline(database, floor_url, plan, workdir, platform, fakes, "floor"),
+                platform,
+            )
+        )
+    if platform in APPS["sql-floor"][1]:
+        results.append(
+            guarded(
+                f"{FLOORS['sql-floor']}-{database}",
+                database,
+                "sql-floor",
+                lambda: run_sql_floor(database, plan, workdir, platform, fakes),
+                platform,
+            )
+        )
+    return [
+        *results,
         guarded(
             five,
             database,
@@ -554,7 +618,7 @@ def render(results: list[Result], plan: Plan) -> str:
             continue
         fixed, closed = r.phase("open"), r.phase("closed")
         base = baseline_rps.get((r.platform, r.database))
-        ratio = closed.get("rps", 0) / base if base and r.kind == "fivefold" else None
+        ratio = closed.get("rps", 0) / base if base and r.kind != "baseline" else None
         # Server CPU per request in the closed-loop phase (steady state, no backlog).
         cpu = (
             closed["server_cpu_s"] * 1000 / closed["sent"]
@@ -622,6 +686,16 @@ def verdicts(results: list[Result], plan: Plan) -> list[str]:
             )
         if errors:
             lines.append(f"{label}: Fivefold answered {errors} measured requests with an error")
+    what = {
+        "floor": "slack-bolt with nothing behind it but the baseline's INSERT",
+        "sql-floor": "slack-bolt with nothing behind it but Fivefold's kudos statements",
+    }
+    for floor in (r for r in results if r.kind in what and not r.failure):
+        base = baselines.get((floor.platform, floor.database))
+        if base is None or base.failure or not base.phase("closed").get("rps"):
+            continue
+        ratio = floor.phase("closed").get("rps", 0) / base.phase("closed")["rps"]
+        lines.append(f"{floor.name}: {what[floor.kind]} reaches {ratio:.0%} of the baseline")
     if lines:
         lines.insert(0, "Targets (Fivefold rows, measured phases):")
     return lines
