@@ -106,18 +106,32 @@ class Served:
         self.base_url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+        self.exit_code: int | str | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        # uvicorn ends a failed startup (e.g. the lifespan refusing a database that is behind)
+        # with sys.exit(3). In a thread that SystemExit would reach threading.excepthook, which
+        # pytest reports as PytestUnhandledThreadExceptionWarning; keep its code for __enter__.
+        try:
+            self.server.run(sockets=[self.sock])
+        except SystemExit as exit_:
+            self.exit_code = exit_.code
 
     def __enter__(self) -> Served:
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("Fivefold did not start")
+                self._stop()  # `with` never calls __exit__ when __enter__ raises
+                raise RuntimeError(f"Fivefold did not start (uvicorn exit code {self.exit_code})")
             time.sleep(0.02)
         return self
 
     def __exit__(self, *_exc: object) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=20)
         self.sock.close()
