@@ -31,6 +31,7 @@ class Outcome(StrEnum):
 
     SENT = "sent"
     RETRY_AFTER = "retry_after"  # the platform throttled us: try again after `retry_after`
+    DEFERRED = "deferred"  # one conversation's own limit: only this message waits `retry_after`
     TRANSIENT = "transient"  # network or server trouble: back off and retry
     PERMANENT = "permanent"  # user gone, channel archived, …: never retry
 

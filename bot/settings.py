@@ -59,9 +59,8 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] = Field("console", alias="FIVEFOLD_LOG_FORMAT")
     worker_poll_seconds: float = Field(1.0, gt=0, alias="FIVEFOLD_WORKER_POLL_SECONDS")
     delivery_lease_seconds: float = Field(300.0, gt=0, alias="FIVEFOLD_DELIVERY_LEASE_SECONDS")
-    slack_rate_per_second: float = Field(
-        1.0, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND"
-    )
+    # Slack's workspace-wide posting limit is unpublished; each channel is paced to ~1/s besides
+    slack_rate_per_second: float = Field(5.0, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND")
     slack_burst: int = Field(20, ge=1, alias="FIVEFOLD_SLACK_BURST")
     scheduler_interval_seconds: float = Field(30.0, gt=0, alias="FIVEFOLD_SCHEDULER_INTERVAL_SECONDS")
     member_sync_hours: float = Field(24.0, gt=0, alias="FIVEFOLD_MEMBER_SYNC_HOURS")

@@ -157,6 +157,8 @@ class DeliveryWorker:
             await recorder.add(_release(delivery, 0.0, delivery.error))
             return
         result = await port.send(tenant, delivery, Message.model_validate(delivery.message))
+        if result.outcome is Outcome.DEFERRED:
+            bucket.refund()
         if result.outcome is Outcome.RETRY_AFTER:
             bucket.pause(result.retry_after)
             until = time.monotonic() + result.retry_after
@@ -176,13 +178,17 @@ class DeliveryWorker:
 
     def _result(self, tenant: Tenant, delivery: Delivery, result: SendResult) -> outbox.Mark:
         """What to record for a send result: sent; 429 → due after Retry-After (attempt refunded);
-        transient → backoff (until MAX_ATTEMPTS); permanent → failed with the reason."""
+        deferred (a busy conversation) → due at its slot (refunded); transient → backoff (until
+        MAX_ATTEMPTS); permanent → failed with the reason."""
         DELIVERIES.labels(platform=tenant.platform, outcome=result.outcome.value).inc()
-        if result.outcome is not Outcome.SENT:
+        if result.outcome not in (Outcome.SENT, Outcome.DEFERRED):
             log.info("delivery.not_sent", delivery=delivery.id, outcome=result.outcome, reason=result.reason)
         now = utcnow()
         if result.outcome is Outcome.SENT:
             return _mark(delivery, DeliveryStatus.SENT, message_id=result.message_id)
+        if result.outcome is Outcome.DEFERRED:  # its conversation is busy: only this row waits
+            due = now + dt.timedelta(seconds=result.retry_after)
+            return _mark(delivery, DeliveryStatus.PENDING, due_at=due, error=result.reason, refund_attempt=True)
         if result.outcome is Outcome.RETRY_AFTER:
             due = now + dt.timedelta(seconds=max(result.retry_after, 1.0))
             return _mark(delivery, DeliveryStatus.PENDING, due_at=due, error=result.reason, refund_attempt=True)

@@ -17,6 +17,7 @@ from adapters.slack.render import render_message
 from bot.messages import Message
 from bot.models import Delivery, TargetKind, Tenant
 from bot.platform import MemberProfile, Outcome, PlatformPort, SendResult
+from bot.throttle import ConversationLimiter
 
 log = structlog.get_logger(__name__)
 
@@ -31,6 +32,9 @@ TIMEOUT = 15  # seconds for one Web API call
 RECONCILE_SLACK = dt.timedelta(minutes=1)  # look this far before the delivery was created
 RECONCILE_PAGE = 200
 RECONCILE_PAGES = 10  # at most 2,000 messages of one conversation are read per check
+# chat.postMessage allows about one message a second per channel (a DM is a channel too);
+# paced from when a call starts, so a tenth of a second is left for its time on the wire
+CHANNEL_WINDOWS: tuple[tuple[float, int], ...] = ((1.1, 1),)
 
 TokenLookup = Callable[[str], Awaitable[str | None]]
 
@@ -59,6 +63,7 @@ class SlackPort(PlatformPort):
         self._clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
+        self.channels = ConversationLimiter(CHANNEL_WINDOWS)
 
     def _http(self) -> aiohttp.ClientSession:
         """One HTTP session (kept-alive connections) per event loop, shared by every workspace's client.
@@ -95,7 +100,7 @@ class SlackPort(PlatformPort):
         self._clients.clear()
 
     def tokens_per_second(self) -> tuple[float, int]:
-        """The workspace budget for posting (Slack: ~1 message/s sustained, small bursts)."""
+        """The workspace budget for posting (each channel is also paced to ~1 message/s)."""
         return (self.rate, self.burst)
 
     async def send(self, tenant: Tenant, delivery: Delivery, message: Message) -> SendResult:
@@ -103,6 +108,9 @@ class SlackPort(PlatformPort):
         client = await self.client(tenant)
         if client is None:
             return SendResult(Outcome.PERMANENT, reason="workspace_not_installed")
+        wait = self.channels.acquire(f"{tenant.external_id}:{delivery.target_id}")
+        if wait:
+            return SendResult(Outcome.DEFERRED, retry_after=wait, reason="channel_limit")
         payload = render_message(message)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": str(delivery.id)}}
         try:

@@ -153,9 +153,7 @@ class TeamsPort(PlatformPort):
                 reference = found
             wait = self.limiter.acquire(str(reference["conversation"]["id"]))
             if wait:
-                return SendResult(
-                    Outcome.RETRY_AFTER, retry_after=wait, reason="conversation_limit"
-                )
+                return SendResult(Outcome.DEFERRED, retry_after=wait, reason="conversation_limit")
             activity_id = await self.post(reference, render_activity(message))
         except Unreachable:
             return SendResult(Outcome.PERMANENT, reason="unreachable")
