@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import parse_qs
@@ -34,6 +34,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db import make_engine
 
@@ -103,18 +104,13 @@ class TeamsKeys:
         ).rstrip("/") == service_url.rstrip("/")
 
 
-def create_app() -> FastAPI:
-    """The baseline app (uvicorn factory), from BENCH_DATABASE_URL and SLACK_SIGNING_SECRET
-    (and BENCH_TEAMS_METADATA_URL and BENCH_TEAMS_APP_ID for the Teams endpoint)."""
-    engine = make_engine(os.environ["BENCH_DATABASE_URL"])
-    verifier = SignatureVerifier(os.environ["SLACK_SIGNING_SECRET"])
-    metadata_url = os.environ.get("BENCH_TEAMS_METADATA_URL")
-    teams = TeamsKeys(metadata_url, os.environ["BENCH_TEAMS_APP_ID"]) if metadata_url else None
+def reference_app(engine: AsyncEngine, start: Callable[[], Awaitable[None]]) -> FastAPI:
+    """A FastAPI app that runs `start` on startup, disposes `engine` on shutdown and
+    answers `/readyz` once the database does (the bench's reference apps share it)."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if teams is not None:
-            await teams.fetch()
+        await start()
         try:
             yield
         finally:
@@ -127,6 +123,23 @@ def create_app() -> FastAPI:
         async with engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
         return {"status": "ok"}
+
+    return app
+
+
+def create_app() -> FastAPI:
+    """The baseline app (uvicorn factory), from BENCH_DATABASE_URL and SLACK_SIGNING_SECRET
+    (and BENCH_TEAMS_METADATA_URL and BENCH_TEAMS_APP_ID for the Teams endpoint)."""
+    engine = make_engine(os.environ["BENCH_DATABASE_URL"])
+    verifier = SignatureVerifier(os.environ["SLACK_SIGNING_SECRET"])
+    metadata_url = os.environ.get("BENCH_TEAMS_METADATA_URL")
+    teams = TeamsKeys(metadata_url, os.environ["BENCH_TEAMS_APP_ID"]) if metadata_url else None
+
+    async def start() -> None:
+        if teams is not None:
+            await teams.fetch()
+
+    app = reference_app(engine, start)
 
     @app.post("/slack/events")
     async def events(request: Request) -> Response:

@@ -29,15 +29,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
-from sqlalchemy import insert, text
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.db import make_engine
@@ -47,7 +46,7 @@ from bot.models import Member, Tenant
 from bot.outbox import _enqueue_statement
 from programs.reward.kudos import GIVEN_ON_DAY, INSERT_KUDOS, TAG_GIFT
 from programs.reward.models import KudosValue
-from tests.bench.baseline_app import INSERT, REPLY
+from tests.bench.baseline_app import INSERT, REPLY, reference_app
 from tests.bench.common import user_ids
 from tests.fakes.slack_api import TEAM
 
@@ -176,25 +175,14 @@ def create_app() -> FastAPI:
 
     handler = AsyncSlackRequestHandler(bolt)
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def start() -> None:
         if os.environ.get("BENCH_FLOOR") == "kudos-sql":
             value_id = await seed(engine, int(os.environ.get("BENCH_USERS", "200")))
             works["work"] = kudos_sql(engine.dialect.name, value_id)
         else:
             works["work"] = insert_one
-        try:
-            yield
-        finally:
-            await engine.dispose()
 
-    app = FastAPI(lifespan=lifespan)
-
-    @app.get("/readyz")
-    async def readyz() -> dict[str, str]:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
-        return {"status": "ok"}
+    app = reference_app(engine, start)
 
     @app.post("/slack/events")
     async def events(request: Request) -> Response:
