@@ -84,6 +84,8 @@ class ConversationLimiter:
                 spacing = max(spacing, span / limit)
         if wait == 0.0:
             sent.append(now)
+            if self._reserved.get(conversation, now) <= now:
+                self._reserved.pop(conversation, None)  # every slot handed out has passed
             return 0.0
         slot = max(now + wait, self._reserved.get(conversation, 0.0) + spacing)
         self._reserved[conversation] = slot

@@ -37,7 +37,7 @@ def test_messages_told_to_wait_get_successive_slots_and_other_conversations_go_o
     assert limiter.acquire("b") == 0.0
 
 
-def test_the_tightest_broken_window_sets_the_spacing():
+def test_the_window_that_is_full_sets_the_spacing():
     limiter = ConversationLimiter(((1.0, 7), (3600.0, 1800)))
     assert [limiter.acquire("a") for _ in range(7)] == [0.0] * 7
     first, second = limiter.acquire("a"), limiter.acquire("a")
