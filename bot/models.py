@@ -122,12 +122,20 @@ class TargetKind(StrEnum):
     CHANNEL = "channel"  # a post in a channel / conversation
 
 
+class Lane(StrEnum):
+    """Which queue a delivery waits in: interactive rows are always claimed first."""
+
+    INTERACTIVE = "interactive"  # a person is waiting: kudos cards and DMs, receipts, confirmations
+    BROADCAST = "broadcast"  # campaigns, survey invitations and reminders, digests, lessons
+
+
 class Delivery(SQLModel, table=True):
     """One message in the outbox: sent by a worker, exactly once per dedupe key."""
 
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_delivery_dedupe_key"),
         Index("ix_delivery_due", "status", "due_at"),
+        Index("ix_delivery_lane_due", "status", "lane", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -138,6 +146,9 @@ class Delivery(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id")
     occurrence_id: int | None = Field(default=None, foreign_key="occurrence.id", index=True)
     locale: str = Field(default="en", sa_column=Column(String(8), nullable=False))
+    lane: str = Field(
+        default=Lane.INTERACTIVE, sa_column=Column(String(16), nullable=False, server_default=Lane.INTERACTIVE.value)
+    )
     message: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(
         default=DeliveryStatus.PENDING, sa_column=Column(String(16), nullable=False)

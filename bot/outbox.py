@@ -15,7 +15,7 @@ from sqlmodel import col, select
 
 from bot.db import dialect_of, upsert_insert
 from bot.messages import Message
-from bot.models import Delivery, DeliveryStatus, TargetKind, UTCDateTime, utcnow
+from bot.models import Delivery, DeliveryStatus, Lane, TargetKind, UTCDateTime, utcnow
 
 # How long a claimed delivery stays with its worker by default; after that another
 # worker may reclaim it (and reconciles with the platform before re-sending).
@@ -35,14 +35,15 @@ class Outgoing:
     locale: str = "en"
     member_id: int | None = None
     due_at: dt.datetime | None = None
+    lane: Lane = Lane.INTERACTIVE
 
     def row(self, now: dt.datetime) -> dict[str, Any]:
         """The delivery row's column values."""
         return {
             "tenant_id": self.tenant_id, "dedupe_key": self.dedupe_key, "target_kind": self.target_kind.value,
             "target_id": self.target_id, "member_id": self.member_id, "locale": self.locale,
-            "message": self.message.model_dump(mode="json"), "status": DeliveryStatus.PENDING.value,
-            "attempts": 0, "due_at": self.due_at or now, "created_at": now,
+            "lane": self.lane.value, "message": self.message.model_dump(mode="json"),
+            "status": DeliveryStatus.PENDING.value, "attempts": 0, "due_at": self.due_at or now, "created_at": now,
         }
 
 
@@ -81,9 +82,10 @@ async def enqueue(
     locale: str = "en",
     member_id: int | None = None,
     due_at: dt.datetime | None = None,
+    lane: Lane = Lane.INTERACTIVE,
 ) -> bool:
     """Add one delivery unless one with `dedupe_key` exists; True when added."""
-    item = Outgoing(tenant_id, dedupe_key, target_kind, target_id, message, locale, member_id, due_at)
+    item = Outgoing(tenant_id, dedupe_key, target_kind, target_id, message, locale, member_id, due_at, lane)
     return await enqueue_all(session, [item]) == 1
 
 
@@ -93,11 +95,13 @@ async def claim_due(
     """Lease up to `limit` due deliveries to this worker (SKIP LOCKED on PostgreSQL).
 
     A delivery whose lease expired (its worker died mid-send) is due again.
+    Interactive rows come before broadcast ones (descending: "interactive" > "broadcast").
     """
     due = ((col(Delivery.status) == DeliveryStatus.PENDING.value) & (col(Delivery.due_at) <= now)) | (
         (col(Delivery.status) == DeliveryStatus.IN_FLIGHT.value) & (col(Delivery.lease_until) < now)
     )
-    query = select(Delivery).where(due).order_by(col(Delivery.due_at), col(Delivery.id)).limit(limit)
+    order = (col(Delivery.lane).desc(), col(Delivery.due_at), col(Delivery.id))
+    query = select(Delivery).where(due).order_by(*order).limit(limit)
     if session.bind is not None and session.bind.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     rows = (await session.execute(query)).scalars().all()

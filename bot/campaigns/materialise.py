@@ -24,7 +24,7 @@ from bot.campaigns.schedule import Slot
 from bot.campaigns.schemas import Audience, Channel, Recurring, Schedule
 from bot.context import zone_of
 from bot.db import dialect_of, upsert_insert
-from bot.models import Delivery, DeliveryStatus, Member, TargetKind, Tenant, utcnow
+from bot.models import Delivery, DeliveryStatus, Lane, Member, TargetKind, Tenant, utcnow
 
 CHUNK = 1000
 AUDIENCE: TypeAdapter[Audience] = TypeAdapter(Audience)
@@ -91,7 +91,7 @@ def _delivery_rows(
     campaign: Campaign, tenant: Tenant, slot: Slot, audience: Audience, members: Sequence[Member], now: dt.datetime
 ) -> list[dict[str, Any]]:
     schedule = SCHEDULE.validate_python(campaign.schedule)
-    base = {"tenant_id": tenant.id, "attempts": 0, "created_at": now}
+    base = {"tenant_id": tenant.id, "attempts": 0, "created_at": now, "lane": Lane.BROADCAST.value}
     if isinstance(audience, Channel):
         due = slot.due_for(zone_of(Member(tenant_id=0, external_id=""), tenant))
         message = message_for(campaign.message, tenant.default_locale).model_dump(mode="json")

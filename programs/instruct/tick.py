@@ -19,7 +19,7 @@ from bot import outbox
 from bot.context import zone_of
 from bot.db import dialect_of, upsert_insert
 from bot.i18n import translator
-from bot.models import Member, TargetKind, Tenant
+from bot.models import Lane, Member, TargetKind, Tenant
 from programs.instruct.cadence import next_send_at
 from programs.instruct.models import Enrollment, Lesson, LessonProgress, Track
 from programs.instruct.views import lesson_message
@@ -73,7 +73,7 @@ async def _advance(
     added = await outbox.enqueue(
         session, tenant_id=enrollment.tenant_id, dedupe_key=f"lesson:{enrollment.id}:{lesson.id}",
         target_kind=TargetKind.MEMBER, target_id=member.external_id, message=message, locale=locale,
-        member_id=member.id, due_at=now,
+        member_id=member.id, due_at=now, lane=Lane.BROADCAST,
     )
     await _record_delivered(session, enrollment.id, lesson.id, now)
     enrollment.next_position += 1
