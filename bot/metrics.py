@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 INTERACTIONS = Counter(
     "fivefold_interactions_total",
@@ -19,4 +19,9 @@ DELIVERIES = Counter(
     "fivefold_deliveries_total",
     "Outbox send attempts, by platform and outcome.",
     ["platform", "outcome"],
+)
+SEND_RATE = Gauge(
+    "fivefold_send_rate_per_second",
+    "The outbox send rate found for each tenant (raised while the platform accepts, cut on 429).",
+    ["tenant"],
 )

@@ -136,6 +136,7 @@ class Delivery(SQLModel, table=True):
         UniqueConstraint("dedupe_key", name="uq_delivery_dedupe_key"),
         Index("ix_delivery_due", "status", "due_at"),
         Index("ix_delivery_lane_due", "status", "lane", "due_at"),
+        Index("ix_delivery_tenant_due", "status", "tenant_id", "lane", "due_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -17,10 +17,11 @@ from bot.db import dialect_of, upsert_insert
 from bot.messages import Message
 from bot.models import Delivery, DeliveryStatus, Lane, TargetKind, UTCDateTime, utcnow
 
-# How long a claimed delivery stays with its worker by default; after that another
-# worker may reclaim it (and reconciles with the platform before re-sending).
+# How long a claimed delivery stays with its worker by default; a live worker renews
+# the leases it holds (a heartbeat), so only a dead worker's rows run out, and another
+# worker reclaims them (reconciling with the platform before re-sending).
 # FIVEFOLD_DELIVERY_LEASE_SECONDS sets it (Settings.delivery_lease_seconds).
-LEASE = dt.timedelta(seconds=300)
+LEASE = dt.timedelta(seconds=15)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from bot.messages import Message
 from bot.models import Delivery, Tenant
+from bot.throttle import PaceProfile
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Outcome(StrEnum):
 
     SENT = "sent"
     RETRY_AFTER = "retry_after"  # the platform throttled us: try again after `retry_after`
-    DEFERRED = "deferred"  # one conversation's own limit: only this message waits `retry_after`
+    DEFERRED = "deferred"  # not sent: only this message waits `retry_after` (e.g. a busy conversation)
     TRANSIENT = "transient"  # network or server trouble: back off and retry
     PERMANENT = "permanent"  # user gone, channel archived, …: never retry
 
@@ -74,9 +75,17 @@ class PlatformPort(abc.ABC):
     async def close(self) -> None:  # noqa: B027 - optional hook: nothing to release by default
         """Release network resources (HTTP sessions) when the process stops."""
 
-    def tokens_per_second(self) -> tuple[float, int]:
-        """The sustained rate and burst this platform allows per tenant."""
-        return (1.0, 1)
+    def pace_profile(self) -> PaceProfile:
+        """How the tenant's send rate starts and how far it may grow (it is found from 429s between)."""
+        return PaceProfile(start=1.0, ceiling=1.0, burst=1)
+
+    def conversation_limits(self) -> tuple[tuple[float, int], ...]:
+        """(seconds, messages) windows each conversation is paced to."""
+        return ((1.0, 1),)
+
+    def conversation_of(self, delivery: Delivery) -> str:
+        """The conversation a delivery posts to (its pacing key within the tenant)."""
+        return delivery.target_id
 
 
 def seconds_until(moment: dt.datetime, now: dt.datetime) -> float:

@@ -47,7 +47,8 @@ class Settings(BaseSettings):
     teams_openid_metadata_url: str | None = Field(None, alias="TEAMS_OPENID_METADATA_URL")
     teams_login_url: str = Field("https://login.microsoftonline.com", alias="TEAMS_LOGIN_URL")
     teams_enabled_flag: bool = Field(False, alias="FIVEFOLD_TEAMS_ENABLED")
-    teams_rate_per_second: float = Field(30.0, gt=0, alias="FIVEFOLD_TEAMS_RATE_PER_SECOND")
+    # optional ceilings: below them the send rate is found from the platform's answers (429s)
+    teams_rate_per_second: float | None = Field(None, gt=0, alias="FIVEFOLD_TEAMS_RATE_PER_SECOND")
 
     secret_key: SecretStr = Field(SecretStr(DEFAULT_SECRET_KEY), alias="FIVEFOLD_SECRET_KEY")
     role: Role = Field(Role.ALL, alias="FIVEFOLD_ROLE")
@@ -58,9 +59,8 @@ class Settings(BaseSettings):
     kudos_emoji: str = Field("raised_hands", alias="FIVEFOLD_KUDOS_EMOJI")
     log_format: Literal["console", "json"] = Field("console", alias="FIVEFOLD_LOG_FORMAT")
     worker_poll_seconds: float = Field(1.0, gt=0, alias="FIVEFOLD_WORKER_POLL_SECONDS")
-    delivery_lease_seconds: float = Field(300.0, gt=0, alias="FIVEFOLD_DELIVERY_LEASE_SECONDS")
-    # Slack's workspace-wide posting limit is unpublished; each channel is paced to ~1/s besides
-    slack_rate_per_second: float = Field(5.0, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND")
+    delivery_lease_seconds: float = Field(15.0, ge=3, alias="FIVEFOLD_DELIVERY_LEASE_SECONDS")
+    slack_rate_per_second: float | None = Field(None, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND")
     slack_burst: int = Field(20, ge=1, alias="FIVEFOLD_SLACK_BURST")
     scheduler_interval_seconds: float = Field(30.0, gt=0, alias="FIVEFOLD_SCHEDULER_INTERVAL_SECONDS")
     member_sync_hours: float = Field(24.0, gt=0, alias="FIVEFOLD_MEMBER_SYNC_HOURS")

@@ -1,92 +1,115 @@
-"""Pacing: token buckets per workspace/tenant, sliding windows per conversation."""
+"""Pacing arithmetic: GCRA budgets (per tenant, per conversation window) and a rate found by AIMD.
+
+Pure functions over `PaceState`s, so the same arithmetic runs on states kept in
+memory (SQLite) or in locked database rows (PostgreSQL, shared by every worker).
+
+* A budget of `rate` messages a second with a burst of `burst` is a GCRA: a
+  message may go at the earliest moment `t >= tat - burst/rate`; sending moves
+  `tat` to `max(tat, t) + 1/rate`.
+* A conversation's limits ("1 a second", "60 in 30 s" …) are one GCRA per window,
+  without burst (messages evenly spaced at the strictest window's pace).
+* A tenant's rate is found from the platform's answers: it starts safe, grows
+  while messages are accepted and the budget is what holds them back (quickly
+  until the first 429, then by a few messages a second per second), and is cut
+  on a 429, at most once per pause, which also stops every send until
+  Retry-After has passed.
+"""
 
 from __future__ import annotations
 
-import time
-from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from bot.pace_store import PaceState
+
+SLOW_START = 0.5  # before the first 429 the rate grows by half of itself per second of full sending
+INCREASE = 3.0  # after it, by this many messages a second per second
+CUT = 0.85  # a 429 cuts the rate to this fraction
+FLOOR = 0.5  # messages a second: never slower than this
 
 
-@dataclass
-class TokenBucket:
-    """A classic token bucket; `delay()` says how long to wait before the next call."""
+@dataclass(frozen=True)
+class Window:
+    """At most `limit` messages in any `span` seconds."""
 
-    rate: float
-    burst: int
-    tokens: float = field(init=False)
-    stamp: float = field(init=False)
+    span: float
+    limit: int
 
-    def __post_init__(self) -> None:
-        self.tokens = float(self.burst)
-        self.stamp = time.monotonic()
-
-    def _refill(self, now: float) -> None:
-        self.tokens = min(float(self.burst), self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-
-    def take(self) -> float:
-        """Take one token; returns the seconds to wait before using it (0 when ready)."""
-        now = time.monotonic()
-        self._refill(now)
-        self.tokens -= 1.0
-        return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
-
-    def refund(self) -> None:
-        """Give back one token: the call it was taken for did not reach the platform."""
-        self.tokens = min(float(self.burst), self.tokens + 1.0)
-
-    def pause(self, seconds: float) -> None:
-        """Empty the bucket for `seconds` (the platform said Retry-After)."""
-        self._refill(time.monotonic())
-        self.tokens = min(self.tokens, -seconds * self.rate)
+    @property
+    def interval(self) -> float:
+        """Seconds between messages at the sustained rate."""
+        return self.span / self.limit
 
 
-class Buckets:
-    """One bucket per key (platform + tenant), created on first use."""
+@dataclass(frozen=True)
+class PaceProfile:
+    """How a platform's tenant budget starts and how far it may grow."""
 
-    def __init__(self) -> None:
-        self._buckets: dict[str, TokenBucket] = {}
-
-    def get(self, key: str, rate: float, burst: int) -> TokenBucket:
-        """The bucket for `key`, created with `rate` and `burst` when new."""
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = TokenBucket(rate=rate, burst=burst)
-        return bucket
+    start: float  # messages a second before anything is known
+    ceiling: float  # never faster (the operator's setting, or the platform's documented maximum)
+    burst: int  # messages that may go at once after a quiet spell
 
 
-class ConversationLimiter:
-    """Sliding windows of recent sends, one history per conversation.
+def windows_of(limits: tuple[tuple[float, int], ...]) -> tuple[Window, ...]:
+    """(seconds, messages) pairs as windows."""
+    return tuple(Window(span, limit) for span, limit in limits)
 
-    A platform's per-conversation limits (Slack: about one message a second per
-    channel; Teams: 7 a second, 60 in 30 s, …) checked before a send, so a busy
-    conversation's message waits in the outbox while the others go out. Messages
-    told to wait get successive slots, so a burst into one channel is spread out
-    instead of coming back all at once (and filling the worker's next batch).
+
+def conversation_earliest(states: list[PaceState], windows: tuple[Window, ...], now: float) -> float:
+    """The earliest moment the conversation (one state per window) may take another message.
+
+    Without burst: a GCRA's burst would let `limit + 1` messages into some `span`, which a
+    platform counting a sliding window refuses; evenly spaced messages never exceed it.
     """
+    return max([now] + [state.tat for state in states])
 
-    def __init__(self, windows: tuple[tuple[float, int], ...]) -> None:
-        self.windows = windows  # (seconds, messages at most in that many seconds)
-        self.horizon = max(span for span, _ in windows)
-        self._sent: dict[str, deque[float]] = {}
-        self._reserved: dict[str, float] = {}  # conversation → the last slot handed out
 
-    def acquire(self, conversation: str) -> float:
-        """Record a send and return 0 if allowed now, else the seconds until this message's slot."""
-        now = time.monotonic()
-        sent = self._sent.setdefault(conversation, deque())
-        while sent and sent[0] <= now - self.horizon:
-            sent.popleft()
-        wait, spacing = 0.0, 0.0
-        for span, limit in self.windows:
-            if len(sent) >= limit and sent[-limit] > now - span:
-                wait = max(wait, sent[-limit] + span - now)
-                spacing = max(spacing, span / limit)
-        if wait == 0.0:
-            sent.append(now)
-            if self._reserved.get(conversation, now) <= now:
-                self._reserved.pop(conversation, None)  # every slot handed out has passed
-            return 0.0
-        slot = max(now + wait, self._reserved.get(conversation, 0.0) + spacing)
-        self._reserved[conversation] = slot
-        return slot - now
+def conversation_send(states: list[PaceState], windows: tuple[Window, ...], at: float) -> None:
+    """Record a message sent to the conversation at `at`."""
+    for state, window in zip(states, windows, strict=True):
+        state.tat = max(state.tat, at) + window.interval
+
+
+def rate_of(state: PaceState, profile: PaceProfile) -> float:
+    """The tenant's current rate (the profile's start before it was ever adapted)."""
+    return min(profile.ceiling, state.rate if state.rate is not None else profile.start)
+
+
+def tenant_earliest(state: PaceState, profile: PaceProfile, now: float) -> float:
+    """The earliest moment the tenant's budget allows another message."""
+    rate = rate_of(state, profile)
+    return max(now, state.paused_until, state.tat - profile.burst / rate)
+
+
+def tenant_send(state: PaceState, profile: PaceProfile, at: float) -> None:
+    """Take one message of the tenant's budget, sent at `at`."""
+    state.tat = max(state.tat, at) + 1.0 / rate_of(state, profile)
+
+
+def available(state: PaceState, profile: PaceProfile, now: float, horizon: float, most: int) -> int:
+    """How many messages (up to `most`) the tenant's budget allows by `now + horizon`."""
+    trial = PaceState(state.key, state.tat, state.rate, state.paused_until, state.cut_at)
+    count = 0
+    while count < most and (at := tenant_earliest(trial, profile, now)) <= now + horizon:
+        tenant_send(trial, profile, at)
+        count += 1
+    return count
+
+
+def adapt(state: PaceState, profile: PaceProfile, now: float, *, accepted: int, saturated: bool,
+          retry_after: float | None) -> None:
+    """Change the tenant's rate after a batch.
+
+    Args:
+        accepted: messages the platform accepted.
+        saturated: the budget held messages back (growth is earned only then, not by a trickle).
+        retry_after: the longest Retry-After of the batch's 429s (None: no 429).
+    """
+    rate = rate_of(state, profile)
+    if retry_after is not None:
+        state.paused_until = max(state.paused_until, now + retry_after)
+        if now - state.cut_at >= max(1.0, retry_after):  # one cut per overload, however many workers saw it
+            rate, state.cut_at = max(FLOOR, rate * CUT), now
+    elif accepted and saturated:
+        growth = SLOW_START * rate if state.cut_at == 0.0 else INCREASE
+        rate += growth * accepted / rate  # accepted / rate: the seconds of sending this batch stood for
+    state.rate = min(profile.ceiling, rate)

@@ -1,53 +1,50 @@
-"""The delivery worker: claims due outbox rows and sends them within rate limits."""
+"""The delivery worker: claims due outbox rows fairly and sends them within shared budgets.
+
+It never sleeps on a row it cannot send yet: a row whose tenant budget, conversation
+or Retry-After does not allow it within `pacer.HORIZON` goes back to the outbox with
+the time it may go next, and the worker moves on to rows it can send.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-import random
 import time
-from collections import defaultdict
 from collections.abc import Mapping
-from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot import outbox
+from bot import claims, outbox
 from bot.db import Database
-from bot.messages import Message
-from bot.metrics import DELIVERIES
-from bot.models import Delivery, DeliveryStatus, Member, Tenant, utcnow
-from bot.platform import Outcome, PlatformPort, SendResult
-from bot.throttle import Buckets
+from bot.models import Delivery, Member, Tenant, utcnow
+from bot.pace_store import pace_store
+from bot.pacer import Budget, Pacer
+from bot.platform import PlatformPort
+from bot.sending import BatchSender, Recorder, SendTally
+from bot.throttle import PaceProfile, windows_of
 
 log = structlog.get_logger(__name__)
 
-MAX_ATTEMPTS = 8
-BATCH = 50
-SENDS_IN_FLIGHT = 8  # concurrent platform calls per tenant; the token bucket sets the pace
-MAX_HOLD = 1.0  # a Retry-After longer than this reschedules the worker's rows instead of waiting
-RECORD_MAX = 25  # results written per transaction at most …
-RECORD_EVERY = 0.2  # … and none waits longer than this (seconds) for the next one
-
-
-def backoff(attempts: int) -> dt.timedelta:
-    """Exponential backoff with jitter: ~2 s, 4 s, 8 s … capped at 10 minutes."""
-    seconds = min(600.0, 2.0**attempts)
-    return dt.timedelta(seconds=seconds * random.uniform(0.8, 1.2))
+BATCH = 50  # rows claimed per pass at most (shared between the tenants with due rows)
+FORGET_EVERY = 300.0  # seconds between clean-ups of idle conversations' pacing state
+UNKNOWN_PLATFORM = PaceProfile(start=1.0, ceiling=1.0, burst=1)
 
 
 class DeliveryWorker:
     """Sends the outbox. Any number may run; each claimed row is leased to one."""
 
     def __init__(self, db: Database, ports: Mapping[str, PlatformPort], *, poll: float = 1.0,
-                 lease: dt.timedelta = outbox.LEASE):
+                 lease: dt.timedelta = outbox.LEASE, pacer: Pacer | None = None):
         self.db = db
         self.ports = ports
         self.poll = poll
         self.lease = lease
-        self.buckets = Buckets()
-        self.paused_until: dict[str, float] = {}  # bucket key → monotonic time the platform's 429 ends
+        self.pacer = pacer or Pacer(pace_store(db))
+        self.held: set[int] = set()  # ids of the rows this worker holds: their leases are renewed
+        self.idle_for = poll  # how long the last pass says the worker may wait before the next
         self.wakeup = asyncio.Event()
 
     def nudge(self) -> None:
@@ -55,119 +52,92 @@ class DeliveryWorker:
         self.wakeup.set()
 
     async def run_forever(self, stop: asyncio.Event) -> None:
-        """Send until `stop` is set; sleeps `poll` seconds (or until nudged) when idle."""
-        while not stop.is_set():
-            try:
-                sent = await self.run_once()
-            except Exception:
-                log.exception("worker.batch_failed")
-                sent = 0
-            if sent == 0:
+        """Send until `stop` is set; waits (until nudged) when nothing can be sent now."""
+        heartbeat = asyncio.ensure_future(self._heartbeat(stop))
+        try:
+            while not stop.is_set():
+                try:
+                    claimed = await self.run_once()
+                except Exception:
+                    log.exception("worker.batch_failed")
+                    claimed, self.idle_for = 0, self.poll
+                if claimed:
+                    await asyncio.sleep(0)  # requests first: yield to the event loop between batches
+                    continue
                 self.wakeup.clear()
                 waiters = [asyncio.ensure_future(self.wakeup.wait()), asyncio.ensure_future(stop.wait())]
-                await asyncio.wait(waiters, timeout=self.poll, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(waiters, timeout=min(self.poll, self.idle_for), return_when=asyncio.FIRST_COMPLETED)
                 for waiter in waiters:
                     waiter.cancel()
+        finally:
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
+
+    async def _heartbeat(self, stop: asyncio.Event) -> None:
+        """Renew the held rows' leases every third of a lease; now and then forget idle conversations."""
+        every = max(0.2, self.lease.total_seconds() / 3)
+        forgotten = time.monotonic()
+        while not stop.is_set():
+            await asyncio.sleep(every)
+            try:
+                async with self.db.transaction() as session:
+                    await claims.renew_leases(session, sorted(self.held), until=utcnow() + self.lease)
+                if time.monotonic() - forgotten > FORGET_EVERY:
+                    await self.pacer.forget_idle_conversations()
+                    forgotten = time.monotonic()
+            except Exception:
+                log.exception("worker.heartbeat_failed")
 
     async def run_once(self) -> int:
-        """Claim one batch of due deliveries and send them; returns how many were claimed."""
+        """Claim one fair batch of the rows that can be sent now and send them; returns how many were claimed."""
+        await self._after_requests()
+        now = utcnow()
         async with self.db.transaction() as session:
-            reclaimed_ids = set(
-                (
-                    await session.execute(
-                        select(Delivery.id).where(
-                            Delivery.status == DeliveryStatus.IN_FLIGHT.value,
-                            col(Delivery.lease_until) < utcnow(),
-                        )
-                    )
-                ).scalars()
-            )
-            batch = list(await outbox.claim_due(session, now=utcnow(), limit=BATCH, lease=self.lease))
-            tenant_ids = {d.tenant_id for d in batch}
-            tenants = {
-                t.id: t
-                for t in (await session.execute(select(Tenant).where(Tenant.id.in_(tenant_ids)))).scalars()  # type: ignore[union-attr]
+            await claims.reclaim_expired(session, now=now)
+            tenant_ids = await claims.due_tenants(session, now=now)
+            tenants = await _tenants(session, tenant_ids)
+        if not tenants:
+            self.idle_for = self.poll
+            return 0
+        budgets = {tenant_id: self._budget(tenant) for tenant_id, tenant in tenants.items()}
+        room, self.idle_for = await self.pacer.room(list(budgets.values()), most=BATCH)
+        share = max(1, BATCH // len(tenants))
+        async with self.db.transaction() as session:
+            batch = {
+                tenant_id: list(await claims.claim_for_tenant(
+                    session, tenant_id, now=now, limit=min(share, room[tenant_id]), lease=self.lease))
+                for tenant_id in tenants
             }
-        by_tenant: dict[int, list[Delivery]] = defaultdict(list)
-        for delivery in batch:
-            by_tenant[delivery.tenant_id].append(delivery)
-        await asyncio.gather(
-            *(
-                self._send_all(tenants[tid], rows, reclaimed_ids)
-                for tid, rows in by_tenant.items()
-            )
-        )
-        return len(batch)
-
-    async def _send_all(self, tenant: Tenant, rows: list[Delivery], reclaimed: set[int | None]) -> None:
-        port = self.ports.get(tenant.platform)
-        gone = await self._deactivated([d.member_id for d in rows if d.member_id is not None])
-        in_flight = asyncio.Semaphore(SENDS_IN_FLIGHT)
-        recorder = Recorder(self.db)
-
-        async def one(delivery: Delivery) -> None:
-            async with in_flight:
-                if delivery.member_id in gone:
-                    await recorder.add(_mark(delivery, DeliveryStatus.SKIPPED, error="member deactivated"))
-                elif port is None:
-                    unknown = SendResult(Outcome.TRANSIENT, reason="platform not configured")
-                    await recorder.add(self._result(tenant, delivery, unknown))
-                else:
-                    await self._send_one(tenant, port, delivery, reclaimed, recorder)
-
+        claimed = [row.id for rows in batch.values() for row in rows if row.id is not None]
+        self.held.update(claimed)
         try:
-            await asyncio.gather(*(one(delivery) for delivery in rows))
+            await asyncio.gather(*(self._send_tenant(tenants[tid], budgets[tid], rows)
+                                   for tid, rows in batch.items() if rows))
+        finally:
+            self.held.difference_update(claimed)
+        return len(claimed)
+
+    def _budget(self, tenant: Tenant) -> Budget:
+        port = self.ports.get(tenant.platform)
+        assert tenant.id is not None
+        label = f"{tenant.platform}:{tenant.external_id}"
+        if port is None:
+            return Budget(tenant.id, label, UNKNOWN_PLATFORM, windows_of(((1.0, 1),)))
+        return Budget(tenant.id, label, port.pace_profile(), windows_of(port.conversation_limits()))
+
+    async def _send_tenant(self, tenant: Tenant, budget: Budget, rows: list[Delivery]) -> None:
+        recorder = Recorder(self.db)
+        tally = SendTally()
+        try:
+            gone = await self._deactivated([d.member_id for d in rows if d.member_id is not None])
+            sender = BatchSender(tenant, self.ports.get(tenant.platform), self.pacer, budget, recorder, tally)
+            await sender.send(rows, gone)
         finally:
             await recorder.flush()
-
-    async def _send_one(self, tenant: Tenant, port: PlatformPort, delivery: Delivery,
-                        reclaimed: set[int | None], recorder: Recorder) -> None:
-        # An earlier attempt may have reached the platform without being recorded: its
-        # worker died (lease expired) or it ended in an ambiguous error (timeout, 5xx).
-        # Attempts refunded on 429 do not count, so `attempts > 1` means exactly that.
-        if delivery.id in reclaimed or delivery.attempts > 1:
-            try:
-                found = await port.find_sent(tenant, delivery)
-            except Exception as error:
-                log.warning("delivery.reconcile_failed", delivery=delivery.id, error=repr(error))
-                reason = f"reconcile failed: {type(error).__name__}"
-                await recorder.add(self._result(tenant, delivery, SendResult(Outcome.TRANSIENT, reason=reason)))
-                return
-            if found:
-                log.info("delivery.reconciled", delivery=delivery.id, message_id=found)
-                await recorder.add(self._result(tenant, delivery, SendResult(Outcome.SENT, message_id=found)))
-                return
-        key = f"{tenant.platform}:{tenant.external_id}"
-        rate, burst = port.tokens_per_second()
-        bucket = self.buckets.get(key, rate, burst)
-        if self._held(key) > MAX_HOLD:  # a long Retry-After: reschedule, do not sit on the row
-            await recorder.add(_release(delivery, self._held(key), "ratelimited"))
-            return
-        wait = bucket.take()
-        if wait:
-            await asyncio.sleep(wait)
-        held = self._held(key)  # a 429 may have come in while this one waited for its token
-        if held > MAX_HOLD:
-            await recorder.add(_release(delivery, held, "ratelimited"))
-            return
-        if held > 0:
-            await asyncio.sleep(held)
-        if delivery.lease_until is not None and utcnow() + self.lease / 4 > delivery.lease_until:
-            # The lease is running out (long throttling): another worker may reclaim it soon.
-            await recorder.add(_release(delivery, 0.0, delivery.error))
-            return
-        result = await port.send(tenant, delivery, Message.model_validate(delivery.message))
-        if result.outcome is Outcome.DEFERRED:
-            bucket.refund()
-        if result.outcome is Outcome.RETRY_AFTER:
-            bucket.pause(result.retry_after)
-            until = time.monotonic() + result.retry_after
-            self.paused_until[key] = max(self.paused_until.get(key, 0.0), until)
-        await recorder.add(self._result(tenant, delivery, result))
-
-    def _held(self, key: str) -> float:
-        """Seconds the platform still asked us (Retry-After) not to call for `key`."""
-        return max(0.0, self.paused_until.get(key, 0.0) - time.monotonic())
+        if tally.accepted or tally.retry_after is not None:
+            await self.pacer.report(budget, accepted=tally.accepted, saturated=tally.saturated,
+                                    retry_after=tally.retry_after)
 
     async def _deactivated(self, member_ids: list[int]) -> set[int]:
         if not member_ids:
@@ -176,65 +146,18 @@ class DeliveryWorker:
             query = select(Member.id).where(col(Member.id).in_(member_ids), col(Member.is_deleted))
             return {member_id for member_id in (await session.execute(query)).scalars() if member_id is not None}
 
-    def _result(self, tenant: Tenant, delivery: Delivery, result: SendResult) -> outbox.Mark:
-        """What to record for a send result: sent; 429 → due after Retry-After (attempt refunded);
-        deferred (a busy conversation) → due at its slot (refunded); transient → backoff (until
-        MAX_ATTEMPTS); permanent → failed with the reason."""
-        DELIVERIES.labels(platform=tenant.platform, outcome=result.outcome.value).inc()
-        if result.outcome not in (Outcome.SENT, Outcome.DEFERRED):
-            log.info("delivery.not_sent", delivery=delivery.id, outcome=result.outcome, reason=result.reason)
-        now = utcnow()
-        if result.outcome is Outcome.SENT:
-            return _mark(delivery, DeliveryStatus.SENT, message_id=result.message_id)
-        if result.outcome is Outcome.DEFERRED:  # its conversation is busy: only this row waits
-            due = now + dt.timedelta(seconds=result.retry_after)
-            return _mark(delivery, DeliveryStatus.PENDING, due_at=due, error=result.reason, refund_attempt=True)
-        if result.outcome is Outcome.RETRY_AFTER:
-            due = now + dt.timedelta(seconds=max(result.retry_after, 1.0))
-            return _mark(delivery, DeliveryStatus.PENDING, due_at=due, error=result.reason, refund_attempt=True)
-        if result.outcome is Outcome.TRANSIENT and delivery.attempts < MAX_ATTEMPTS:
-            return _mark(delivery, DeliveryStatus.PENDING, due_at=now + backoff(delivery.attempts),
-                         error=result.reason)
-        return _mark(delivery, DeliveryStatus.FAILED, error=result.reason)
+    async def _after_requests(self, most: float = 0.05) -> None:
+        """On SQLite's one shared connection, let a request that holds it finish first (at most `most` s)."""
+        if self.db.dialect != "sqlite":
+            return
+        pool = self.db.engine.pool
+        deadline = time.monotonic() + most
+        while getattr(pool, "checkedout", lambda: 0)() and time.monotonic() < deadline:  # noqa: ASYNC110 - a pool has no event
+            await asyncio.sleep(0.001)
 
 
-def _mark(delivery: Delivery, status: DeliveryStatus, **values: Any) -> outbox.Mark:
-    assert delivery.id is not None
-    return outbox.Mark(delivery.id, status, **values)
-
-
-def _release(delivery: Delivery, after: float, reason: str | None) -> outbox.Mark:
-    """Give a claimed delivery back unsent (due in `after` seconds; the attempt does not count)."""
-    due = utcnow() + dt.timedelta(seconds=after)
-    return _mark(delivery, DeliveryStatus.PENDING, due_at=due, error=reason, refund_attempt=True)
-
-
-class Recorder:
-    """Records what happened to claimed deliveries, a group per transaction.
-
-    Flushes when RECORD_MAX results are waiting or the oldest has waited RECORD_EVERY
-    seconds (so a slow, throttled worker still records each send at once). A crash
-    before a flush leaves those rows in flight: they are reconciled, never re-sent blind.
-    """
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.pending: list[outbox.Mark] = []
-        self.since = 0.0
-        self.lock = asyncio.Lock()
-
-    async def add(self, mark: outbox.Mark) -> None:
-        """Queue one result; flush when the group is full or old enough."""
-        if not self.pending:
-            self.since = time.monotonic()
-        self.pending.append(mark)
-        if len(self.pending) >= RECORD_MAX or time.monotonic() - self.since >= RECORD_EVERY:
-            await self.flush()
-
-    async def flush(self) -> None:
-        """Write every queued result in one transaction."""
-        async with self.lock:
-            marks, self.pending = self.pending, []
-            if marks:
-                async with self.db.transaction() as session:
-                    await outbox.mark_many(session, marks)
+async def _tenants(session: AsyncSession, tenant_ids: list[int]) -> dict[int, Tenant]:
+    if not tenant_ids:
+        return {}
+    rows = (await session.execute(select(Tenant).where(col(Tenant.id).in_(tenant_ids)))).scalars()
+    return {tenant.id: tenant for tenant in rows if tenant.id is not None}

@@ -14,11 +14,14 @@ import pytest
 from sqlalchemy import text
 
 from app import create_worker_runtime
+from bot import throttle
 from bot.db import Database
 from bot.messages import Message, Text, compose
 from bot.models import TargetKind
 from bot.outbox import Outgoing, enqueue_all
-from bot.throttle import ConversationLimiter
+from bot.pace_store import MemoryPaceStore, PaceState
+from bot.pacer import Budget, Pacer, Slot
+from bot.throttle import PaceProfile, windows_of
 from bot.worker import DeliveryWorker
 from tests.conftest import make_settings
 from tests.fakes.slack_api import FakeSlack, RateLimit
@@ -27,22 +30,44 @@ from tests.workers import member_ids, seed_tenant_and_members, status_counts
 CHANNEL = "C0KUDOS"
 
 
-def test_messages_told_to_wait_get_successive_slots_and_other_conversations_go_on():
-    limiter = ConversationLimiter(((1.0, 1),))
-    assert limiter.acquire("a") == 0.0
-    slots = [limiter.acquire("a") for _ in range(4)]
-    assert 0.0 < slots[0] <= 1.0
+def slots_for(conversations: list[str], windows: tuple[tuple[float, int], ...]) -> list[Slot]:
+    pacer = Pacer(MemoryPaceStore())
+    budget = Budget(1, "slack:T1", PaceProfile(start=1000.0, ceiling=1000.0, burst=100), windows_of(windows))
+    return asyncio.run(pacer.plan(budget, conversations)).slots
+
+
+def test_a_burst_into_one_conversation_gets_successive_slots_and_other_conversations_go_on():
+    slots = slots_for(["a"] * 5 + ["b"], ((1.0, 1),))
+    assert slots[0].delay == pytest.approx(0.0, abs=0.01) and slots[-1].delay == pytest.approx(0.0, abs=0.01)
+    waits = [slot.retry_in for slot in slots[1:5]]
+    assert all(slot.delay is None and slot.reason == "conversation_limit" for slot in slots[1:5])
+    assert 0.9 <= waits[0] <= 1.0
     # a burst is spread a second apart, not all told "in a second"
-    assert all(0.95 <= later - earlier <= 1.05 for earlier, later in pairwise(slots))
-    assert limiter.acquire("b") == 0.0
+    assert all(0.99 <= later - earlier <= 1.01 for earlier, later in pairwise(waits))
 
 
-def test_the_window_that_is_full_sets_the_spacing():
-    limiter = ConversationLimiter(((1.0, 7), (3600.0, 1800)))
-    assert [limiter.acquire("a") for _ in range(7)] == [0.0] * 7
-    first, second = limiter.acquire("a"), limiter.acquire("a")
-    assert 0.0 < first <= 1.0
-    assert second - first == pytest.approx(1.0 / 7, abs=0.01)
+def test_the_strictest_window_sets_the_spacing_so_no_window_is_ever_exceeded():
+    slots = slots_for(["a"] * 3, ((1.0, 7), (30.0, 60)))
+    assert slots[0].delay is not None and [slot.delay for slot in slots[1:]] == [None, None]
+    assert slots[1].retry_in == pytest.approx(0.5, abs=0.01)  # 60 in 30 s: one every half second
+    assert slots[2].retry_in - slots[1].retry_in == pytest.approx(0.5, abs=0.01)
+
+
+def test_the_rate_grows_while_accepted_and_is_cut_once_per_429():
+    profile = PaceProfile(start=5.0, ceiling=100.0, burst=5)
+    state = PaceState("t:1")
+    for second in range(20):  # slow start: half again a second while the budget is what holds messages back
+        throttle.adapt(state, profile, float(second), accepted=int(throttle.rate_of(state, profile)), saturated=True,
+                       retry_after=None)
+    assert throttle.rate_of(state, profile) == 100.0  # never above the ceiling
+    throttle.adapt(state, profile, 30.0, accepted=0, saturated=True, retry_after=2.0)
+    throttle.adapt(state, profile, 30.5, accepted=0, saturated=True, retry_after=2.0)  # a second worker's 429
+    assert throttle.rate_of(state, profile) == pytest.approx(85.0)
+    assert throttle.tenant_earliest(state, profile, 30.5) == pytest.approx(32.5)  # nothing goes before Retry-After
+    throttle.adapt(state, profile, 40.0, accepted=85, saturated=True, retry_after=None)
+    assert throttle.rate_of(state, profile) == pytest.approx(85.0 + throttle.INCREASE)  # additive after a cut
+    throttle.adapt(state, profile, 41.0, accepted=3, saturated=False, retry_after=None)
+    assert throttle.rate_of(state, profile) == pytest.approx(85.0 + throttle.INCREASE)  # a trickle earns nothing
 
 
 def message(text_: str) -> Message:

@@ -17,7 +17,7 @@ from adapters.slack.render import render_message
 from bot.messages import Message
 from bot.models import Delivery, TargetKind, Tenant
 from bot.platform import MemberProfile, Outcome, PlatformPort, SendResult
-from bot.throttle import ConversationLimiter
+from bot.throttle import PaceProfile
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +35,9 @@ RECONCILE_PAGES = 10  # at most 2,000 messages of one conversation are read per 
 # chat.postMessage allows about one message a second per channel (a DM is a channel too);
 # paced from when a call starts, so a tenth of a second is left for its time on the wire
 CHANNEL_WINDOWS: tuple[tuple[float, int], ...] = ((1.1, 1),)
+# Slack publishes no workspace limit ("several hundred a minute"): start at a few a second and let the
+# outbox find the rate from Slack's 429s, up to the operator's ceiling or this
+START_RATE, MAX_RATE = 5.0, 500.0
 
 TokenLookup = Callable[[str], Awaitable[str | None]]
 
@@ -56,14 +59,14 @@ class SlackPort(PlatformPort):
 
     platform = "slack"
 
-    def __init__(self, *, api_url: str, tokens: TokenLookup, rate: float, burst: int) -> None:
+    def __init__(self, *, api_url: str, tokens: TokenLookup, rate: float | None, burst: int) -> None:
         self.api_url = api_url
         self.tokens = tokens
-        self.rate, self.burst = rate, burst
+        ceiling = rate or MAX_RATE
+        self.profile = PaceProfile(start=min(START_RATE, ceiling), ceiling=ceiling, burst=burst)
         self._clients: dict[str, AsyncWebClient] = {}
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
-        self.channels = ConversationLimiter(CHANNEL_WINDOWS)
 
     def _http(self) -> aiohttp.ClientSession:
         """One HTTP session (kept-alive connections) per event loop, shared by every workspace's client.
@@ -99,18 +102,19 @@ class SlackPort(PlatformPort):
         self._session = None
         self._clients.clear()
 
-    def tokens_per_second(self) -> tuple[float, int]:
-        """The workspace budget for posting (each channel is also paced to ~1 message/s)."""
-        return (self.rate, self.burst)
+    def pace_profile(self) -> PaceProfile:
+        """The workspace budget for posting: found from Slack's answers, up to the ceiling."""
+        return self.profile
+
+    def conversation_limits(self) -> tuple[tuple[float, int], ...]:
+        """About one message a second per channel (a DM is a channel too)."""
+        return CHANNEL_WINDOWS
 
     async def send(self, tenant: Tenant, delivery: Delivery, message: Message) -> SendResult:
         """Post to a channel, or to a user id (which reaches the app DM, no conversations.open)."""
         client = await self.client(tenant)
         if client is None:
             return SendResult(Outcome.PERMANENT, reason="workspace_not_installed")
-        wait = self.channels.acquire(f"{tenant.external_id}:{delivery.target_id}")
-        if wait:
-            return SendResult(Outcome.DEFERRED, retry_after=wait, reason="channel_limit")
         payload = render_message(message)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": str(delivery.id)}}
         try:

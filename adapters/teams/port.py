@@ -22,10 +22,11 @@ from adapters.teams.credentials import BotCredentials
 from adapters.teams.references import Conversation
 from adapters.teams.render import render_activity
 from adapters.teams.store import TeamsStore
-from adapters.teams.throttle import ConversationLimiter
+from adapters.teams.throttle import MAX_RATE, START_RATE, WINDOWS
 from bot.messages import Message
 from bot.models import Delivery, TargetKind, Tenant
 from bot.platform import MemberProfile, Outcome, PlatformPort, SendResult
+from bot.throttle import PaceProfile
 
 RETRYABLE = frozenset({412, 429, 502, 504})
 UNREACHABLE = frozenset({403, 404})
@@ -72,23 +73,27 @@ class TeamsPort(PlatformPort):
         credentials: BotCredentials,
         *,
         app_id: str,
-        rate: float,
+        rate: float | None,
     ) -> None:
         self.adapter = adapter
         self.store = store
         self.credentials = credentials
         self.app_id = app_id
-        self.rate = rate
-        self.limiter = ConversationLimiter()
+        ceiling = rate or MAX_RATE
+        self.profile = PaceProfile(start=min(START_RATE, ceiling), ceiling=ceiling, burst=max(1, int(START_RATE)))
         self.identity = ClaimsIdentity({"aud": app_id, "appid": app_id} if app_id else {}, True)
 
     async def close(self) -> None:
         """Close the connector's HTTP session (its kept-alive connections)."""
         await self.adapter.aclose()
 
-    def tokens_per_second(self) -> tuple[float, int]:
-        """The per-tenant budget (Teams: ~30–50 requests/s per app per tenant)."""
-        return (self.rate, max(1, int(self.rate)))
+    def pace_profile(self) -> PaceProfile:
+        """The per-tenant budget: found from Teams' answers, up to the ceiling."""
+        return self.profile
+
+    def conversation_limits(self) -> tuple[tuple[float, int], ...]:
+        """The per-conversation windows Microsoft documents for bots."""
+        return WINDOWS
 
     async def open_personal(self, tenant: str, aad_object_id: str) -> dict[str, Any]:
         """The 1:1 chat with a member: stored, else created (`POST /v3/conversations`).
@@ -151,9 +156,6 @@ class TeamsPort(PlatformPort):
                 if found is None:
                     raise Unreachable(delivery.target_id)
                 reference = found
-            wait = self.limiter.acquire(str(reference["conversation"]["id"]))
-            if wait:
-                return SendResult(Outcome.DEFERRED, retry_after=wait, reason="conversation_limit")
             activity_id = await self.post(reference, render_activity(message))
         except Unreachable:
             return SendResult(Outcome.PERMANENT, reason="unreachable")

@@ -1,15 +1,8 @@
-"""Teams' per-conversation limits, applied before each send so the outbox waits, not the worker."""
+"""Teams' limits: per conversation as Microsoft documents for bots, and where a tenant's rate starts."""
 
 from __future__ import annotations
 
-from bot import throttle
-
-# (seconds, messages) per conversation, as Microsoft documents for bots
+# (seconds, messages) per conversation
 WINDOWS: tuple[tuple[float, int], ...] = ((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800))
-
-
-class ConversationLimiter(throttle.ConversationLimiter):
-    """The engine's sliding-window limiter with Teams' windows."""
-
-    def __init__(self, windows: tuple[tuple[float, int], ...] = WINDOWS) -> None:
-        super().__init__(windows)
+# Teams allows about 30–50 requests a second per app and tenant: start below, let 429s tell the rest
+START_RATE, MAX_RATE = 10.0, 50.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi import APIRouter, Response, status
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import AdminKey, Principal, ReaderKey, SessionDep
@@ -32,6 +32,8 @@ class CampaignOut(BaseModel):
     active: bool
     created_at: dt.datetime
     updated_at: dt.datetime | None = None
+    last_error: str | None = Field(None, description="why the scheduler could not materialise it (null when fine)")
+    failed_at: dt.datetime | None = None
 
 
 class SendNowOut(BaseModel):

@@ -60,14 +60,19 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 async def materialise(
-    session: AsyncSession, campaign: Campaign, tenant: Tenant, slot: Slot, *, now: dt.datetime | None = None
+    session: AsyncSession, campaign: Campaign, tenant: Tenant, slot: Slot, *, now: dt.datetime | None = None,
+    schedule: Schedule | None = None,
 ) -> Occurrence | None:
-    """Create the slot's occurrence and deliveries; None when it already exists."""
+    """Create the slot's occurrence and deliveries; None when it already exists.
+
+    `schedule` is the campaign's parsed schedule when the caller has it already.
+    """
     now = now or utcnow()
     assert campaign.id is not None and tenant.id is not None
     audience = AUDIENCE.validate_python(campaign.audience)
     members = await resolve_members(session, tenant.id, audience, now)
-    rows = _delivery_rows(campaign, tenant, slot, audience, members, now)
+    schedule = schedule or SCHEDULE.validate_python(campaign.schedule)
+    rows = _delivery_rows(campaign, tenant, slot, audience, schedule, members, now)
     first_due = min((row["due_at"] for row in rows), default=slot.instant or now)
     inserted = await session.execute(
         _insert(session)(Occurrence).values(
@@ -88,9 +93,9 @@ async def materialise(
 
 
 def _delivery_rows(
-    campaign: Campaign, tenant: Tenant, slot: Slot, audience: Audience, members: Sequence[Member], now: dt.datetime
+    campaign: Campaign, tenant: Tenant, slot: Slot, audience: Audience, schedule: Schedule,
+    members: Sequence[Member], now: dt.datetime,
 ) -> list[dict[str, Any]]:
-    schedule = SCHEDULE.validate_python(campaign.schedule)
     base = {"tenant_id": tenant.id, "attempts": 0, "created_at": now, "lane": Lane.BROADCAST.value}
     if isinstance(audience, Channel):
         due = slot.due_for(zone_of(Member(tenant_id=0, external_id=""), tenant))
@@ -124,3 +129,15 @@ async def active_campaigns(session: AsyncSession) -> Sequence[tuple[Campaign, Te
         select(Campaign, Tenant).join(Tenant, col(Tenant.id) == col(Campaign.tenant_id)).where(col(Campaign.active))
     )
     return [(campaign, tenant) for campaign, tenant in result]
+
+
+async def existing_slots(session: AsyncSession, wanted: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of the (campaign id, slot key) pairs already have an occurrence: one query."""
+    if not wanted:
+        return set()
+    campaign_ids = sorted({campaign_id for campaign_id, _ in wanted})
+    slots = sorted({slot for _, slot in wanted})
+    query = select(Occurrence.campaign_id, Occurrence.slot).where(
+        col(Occurrence.campaign_id).in_(campaign_ids), col(Occurrence.slot).in_(slots)
+    )
+    return {(campaign_id, slot) for campaign_id, slot in (await session.execute(query)).all()}

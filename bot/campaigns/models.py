@@ -12,7 +12,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from bot.models import UTCDateTime, created_at_field
@@ -42,6 +42,9 @@ class Campaign(SQLModel, table=True):
     starter_key: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     created_at: dt.datetime = created_at_field()
     updated_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
+    # why the scheduler could not materialise it last time (None once it works again)
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    failed_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
 
 
 class Occurrence(SQLModel, table=True):

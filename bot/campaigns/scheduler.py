@@ -15,14 +15,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.campaigns.leader import Leadership
-from bot.campaigns.materialise import SCHEDULE, active_campaigns, materialise
-from bot.campaigns.schedule import slots_between
+from bot.campaigns.planning import materialise_due
 from bot.db import Database
 from bot.models import utcnow
 
 log = structlog.get_logger(__name__)
-LEAD = dt.timedelta(minutes=10)  # materialise this long before the first recipient is due
-CATCH_UP = dt.timedelta(days=2)  # after downtime, slots older than this are not sent
 
 Tick = Callable[[AsyncSession, dt.datetime], Awaitable[int]]
 
@@ -43,26 +40,16 @@ class CampaignScheduler:
         if not await self.leadership.acquire():
             return 0
         now = now or utcnow()
-        created = await self._campaigns(now)
+        created = await materialise_due(self.db, now)
         for program_tick in self.ticks:
-            async with self.db.transaction() as session:
-                created += await program_tick(session, now)
+            try:
+                async with self.db.transaction() as session:
+                    created += await program_tick(session, now)
+            except Exception:  # one program's failure does not stop the others' ticks
+                log.exception("scheduler.program_tick_failed", tick=getattr(program_tick, "__qualname__", "tick"))
         if created:
             for callback in self.on_work:
                 callback()
-        return created
-
-    async def _campaigns(self, now: dt.datetime) -> int:
-        async with self.db.transaction() as session:
-            campaigns = await active_campaigns(session)
-        created = 0
-        for campaign, tenant in campaigns:
-            start = max(campaign.created_at, now - CATCH_UP)
-            for slot in slots_between(SCHEDULE.validate_python(campaign.schedule), start, now + LEAD):
-                async with self.db.transaction() as session:
-                    if await materialise(session, campaign, tenant, slot, now=now):
-                        created += 1
-                        log.info("campaign.materialised", campaign=campaign.id, slot=slot.key)
         return created
 
     def start(self) -> None:
