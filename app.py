@@ -82,6 +82,21 @@ def create_worker_runtime(settings: Settings | None = None) -> Runtime:
     return runtime
 
 
+async def register_own_tenants(settings: Settings) -> None:
+    """Make a single-workspace install's tenant known (`auth.test`), as `serve` does at start-up.
+
+    Raises:
+        ConfigurationError: the platform refused the configured token.
+    """
+    runtime = create_worker_runtime(settings)
+    try:
+        await runtime.register_own_tenants()
+    finally:
+        for port in runtime.ports.values():
+            await port.close()
+        await runtime.db.close()
+
+
 async def seed_demo(settings: Settings) -> str:
     """Seed the demo organisation; returns a one-line summary."""
     from programs.demo import seed_demo as seed

@@ -27,6 +27,14 @@ class MemberProfile:
     is_deleted: bool = False
 
 
+@dataclass(frozen=True)
+class TenantIdentity:
+    """The one workspace/tenant a single-tenant install's credentials belong to."""
+
+    external_id: str
+    name: str = ""
+
+
 class Outcome(StrEnum):
     """How a send attempt ended."""
 
@@ -69,6 +77,14 @@ class PlatformPort(abc.ABC):
 
         Called before re-sending a delivery that was in flight when a worker died.
         Platforms that cannot tell return None (and may send twice in that window).
+        """
+        return None
+
+    async def own_tenant(self) -> TenantIdentity | None:
+        """The tenant this install is for, when its credentials name exactly one (else None).
+
+        Raises:
+            ConfigurationError: the platform refused the credentials (the message names the setting).
         """
         return None
 

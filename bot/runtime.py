@@ -8,13 +8,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import structlog
+from sqlalchemy import select
+from sqlmodel import col
 
 from bot.campaigns.scheduler import CampaignScheduler
-from bot.db import Database
+from bot.db import Database, upsert_insert
 from bot.engine import Engine
 from bot.members import MemberDirectory
-from bot.models import Tenant
-from bot.platform import PlatformPort
+from bot.models import Tenant, utcnow
+from bot.platform import PlatformPort, TenantIdentity
 from bot.router import Router
 from bot.settings import Role, Settings
 from bot.worker import DeliveryWorker
@@ -43,6 +45,7 @@ class Runtime:
     async def start(self, role: Role) -> None:
         """Check the schema, then start the worker loops that `role` includes."""
         await self.db.require_head()
+        await self.register_own_tenants()
         if role in (Role.ALL, Role.WORKER):
             self.worker = DeliveryWorker(
                 self.db, self.ports, poll=self.settings.worker_poll_seconds,
@@ -70,10 +73,41 @@ class Runtime:
                 except Exception:
                     log.exception("periodic_job.failed", job=getattr(job, "__name__", "job"))
 
-    async def sync_members(self) -> int:
-        """Refresh every tenant's members from its platform; returns members seen."""
-        from sqlalchemy import select
+    async def register_own_tenants(self) -> list[Tenant]:
+        """Make the tenant of a single-tenant install known now (Slack: `auth.test` of SLACK_BOT_TOKEN),
+        not only when its first request arrives; returns the tenants the credentials name.
 
+        Raises:
+            ConfigurationError: a platform refused the configured credentials.
+        """
+        known = []
+        for port in self.ports.values():
+            identity = await port.own_tenant()
+            if identity is not None:
+                known.append(await self._ensure_tenant(port.platform, identity))
+        return known
+
+    async def _ensure_tenant(self, platform: str, identity: TenantIdentity) -> Tenant:
+        async with self.db.transaction() as session:
+            await session.execute(
+                upsert_insert(self.db.dialect)(Tenant).values(
+                    platform=platform, external_id=identity.external_id[:64], name=identity.name[:200],
+                    default_locale=self.settings.default_locale, default_timezone=self.settings.default_timezone,
+                    created_at=utcnow(),
+                ).on_conflict_do_nothing(index_elements=["platform", "external_id"])
+            )
+            query = select(Tenant).where(col(Tenant.platform) == platform,
+                                         col(Tenant.external_id) == identity.external_id[:64])
+            tenant = (await session.execute(query)).scalars().one()
+            if identity.name and not tenant.name:
+                tenant.name = identity.name[:200]
+            log.info("tenant.known", platform=platform, tenant=tenant.external_id)
+            return tenant
+
+    async def sync_members(self) -> int:
+        """Refresh every tenant's members from its platform (the install's own tenant first made known);
+        returns members seen."""
+        await self.register_own_tenants()
         directory = MemberDirectory(self.db, self.settings)
         async with self.db.transaction() as session:
             tenants = list((await session.execute(select(Tenant))).scalars())

@@ -67,7 +67,7 @@ class BatchSender:
         port = self.port
         unsent = [d for d in await asyncio.gather(*(self._reconciled(port, d) for d in ready)) if d is not None]
         plan = await self.pacer.plan(self.budget, [port.conversation_of(d) for d in unsent])
-        self.tally.saturated = plan.saturated
+        self.tally.saturated = self.tally.saturated or plan.saturated
         started = time.monotonic()
         sends = []
         for delivery, slot in zip(unsent, plan.slots, strict=True):

@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     kudos_emoji: str = Field("raised_hands", alias="FIVEFOLD_KUDOS_EMOJI")
     log_format: Literal["console", "json"] = Field("console", alias="FIVEFOLD_LOG_FORMAT")
     worker_poll_seconds: float = Field(1.0, gt=0, alias="FIVEFOLD_WORKER_POLL_SECONDS")
-    delivery_lease_seconds: float = Field(15.0, ge=3, alias="FIVEFOLD_DELIVERY_LEASE_SECONDS")
+    delivery_lease_seconds: float = Field(15.0, gt=0, alias="FIVEFOLD_DELIVERY_LEASE_SECONDS")
     slack_rate_per_second: float | None = Field(None, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND")
     slack_burst: int = Field(20, ge=1, alias="FIVEFOLD_SLACK_BURST")
     scheduler_interval_seconds: float = Field(30.0, gt=0, alias="FIVEFOLD_SCHEDULER_INTERVAL_SECONDS")

@@ -112,7 +112,8 @@ class DeliveryWorker:
         claimed = [row.id for rows in batch.values() for row in rows if row.id is not None]
         self.held.update(claimed)
         try:
-            await asyncio.gather(*(self._send_tenant(tenants[tid], budgets[tid], rows)
+            # a tenant whose claim its budget cut short has a backlog: the budget holds it back
+            await asyncio.gather(*(self._send_tenant(tenants[tid], budgets[tid], rows, room[tid] < share)
                                    for tid, rows in batch.items() if rows))
         finally:
             self.held.difference_update(claimed)
@@ -126,9 +127,9 @@ class DeliveryWorker:
             return Budget(tenant.id, label, UNKNOWN_PLATFORM, windows_of(((1.0, 1),)))
         return Budget(tenant.id, label, port.pace_profile(), windows_of(port.conversation_limits()))
 
-    async def _send_tenant(self, tenant: Tenant, budget: Budget, rows: list[Delivery]) -> None:
+    async def _send_tenant(self, tenant: Tenant, budget: Budget, rows: list[Delivery], held_back: bool) -> None:
         recorder = Recorder(self.db)
-        tally = SendTally()
+        tally = SendTally(saturated=held_back)
         try:
             gone = await self._deactivated([d.member_id for d in rows if d.member_id is not None])
             sender = BatchSender(tenant, self.ports.get(tenant.platform), self.pacer, budget, recorder, tally)

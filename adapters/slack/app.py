@@ -61,7 +61,8 @@ class SlackAdapter:
                                 client=AsyncWebClient(token=token, base_url=settings.slack_api_url),
                                 **BOLT_OPTIONS)
         self.port = SlackPort(api_url=settings.slack_api_url, tokens=self.bot_token,
-                              rate=settings.slack_rate_per_second, burst=settings.slack_burst)
+                              rate=settings.slack_rate_per_second, burst=settings.slack_burst,
+                              single_workspace_token=None if self.store else token)
         self._listen()
 
     async def bot_token(self, team_id: str) -> str | None:

@@ -14,9 +14,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.inbound import profile_from_user
 from adapters.slack.render import render_message
+from bot.errors import ConfigurationError
 from bot.messages import Message
 from bot.models import Delivery, TargetKind, Tenant
-from bot.platform import MemberProfile, Outcome, PlatformPort, SendResult
+from bot.platform import MemberProfile, Outcome, PlatformPort, SendResult, TenantIdentity
 from bot.throttle import PaceProfile
 
 log = structlog.get_logger(__name__)
@@ -27,6 +28,7 @@ PERMANENT = frozenset({
     "invalid_auth", "token_revoked", "not_authed", "restricted_action", "missing_scope",
     "team_access_not_granted", "channel_is_archived", "messages_tab_disabled",
 })
+REFUSED_TOKEN = frozenset({"invalid_auth", "token_revoked", "not_authed", "account_inactive", "token_expired"})
 METADATA_EVENT = "fivefold_delivery"
 TIMEOUT = 15  # seconds for one Web API call
 RECONCILE_SLACK = dt.timedelta(minutes=1)  # look this far before the delivery was created
@@ -59,9 +61,11 @@ class SlackPort(PlatformPort):
 
     platform = "slack"
 
-    def __init__(self, *, api_url: str, tokens: TokenLookup, rate: float | None, burst: int) -> None:
+    def __init__(self, *, api_url: str, tokens: TokenLookup, rate: float | None, burst: int,
+                 single_workspace_token: str | None = None) -> None:
         self.api_url = api_url
         self.tokens = tokens
+        self.single_workspace_token = single_workspace_token
         ceiling = rate or MAX_RATE
         self.profile = PaceProfile(start=min(START_RATE, ceiling), ceiling=ceiling, burst=burst)
         self._clients: dict[str, AsyncWebClient] = {}
@@ -127,6 +131,31 @@ class SlackPort(PlatformPort):
             return SendResult(Outcome.TRANSIENT, reason=type(error).__name__)
         channel, ts = response.get("channel", delivery.target_id), response.get("ts", "")
         return SendResult(Outcome.SENT, message_id=f"{channel}:{ts}")
+
+    async def own_tenant(self) -> TenantIdentity | None:
+        """The workspace of SLACK_BOT_TOKEN, from `auth.test` (None in OAuth mode or when Slack is unreachable).
+
+        Raises:
+            ConfigurationError: Slack refused the token (wrong, revoked, or of a deactivated app).
+        """
+        if not self.single_workspace_token:
+            return None
+        client = AsyncWebClient(token=self.single_workspace_token, base_url=self.api_url, timeout=TIMEOUT,
+                                session=self._http(), retry_handlers=[])
+        try:
+            response = await client.auth_test()
+        except SlackApiError as error:
+            code = str(error.response.get("error", "unknown_error"))
+            if code in REFUSED_TOKEN:
+                raise ConfigurationError(f"SLACK_BOT_TOKEN was refused by Slack ({code}): set the bot token "
+                                         "of the app installed in your workspace (xoxb-…)") from error
+            log.warning("slack.auth_test_failed", error=code)
+            return None
+        except (TimeoutError, aiohttp.ClientError, OSError) as error:
+            log.warning("slack.auth_test_unreachable", error=repr(error))
+            return None
+        team_id = str(response.get("team_id") or "")
+        return TenantIdentity(team_id, str(response.get("team") or "")) if team_id else None
 
     async def find_sent(self, tenant: Tenant, delivery: Delivery) -> str | None:
         """`channel:ts` of a message carrying this delivery's id in its metadata, if one was posted.

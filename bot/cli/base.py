@@ -68,6 +68,18 @@ TenantOption = Annotated[int | None, typer.Option("--tenant", min=1, max=MAX_ID,
                                                   help="Tenant id (optional when there is only one).")]
 
 
+def know_own_workspace() -> None:
+    """Before a command looks for a tenant: make a single-workspace install's own known (`auth.test`)."""
+    config = settings()
+    if not config.slack_bot_token:
+        return
+    try:
+        asyncio.run(composition().register_own_tenants(config))
+    except ConfigurationError as exc:
+        console.print(f"[red]Configuration error:[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+
+
 def _fail(problems: Sequence[str]) -> typer.Exit:
     for problem in problems:
         console.print(escape(problem), soft_wrap=True)

@@ -28,6 +28,7 @@ from bot.cli.base import (
     console,
     deliveries_cli,
     in_transaction,
+    know_own_workspace,
     settings,
     starter_cli,
 )
@@ -42,6 +43,7 @@ def apikey_create(
     name: Annotated[str, typer.Option(help="A label to recognise the key by.")] = "",
 ) -> None:
     """Create an admin API key and print it (once: only its hash is stored)."""
+    know_own_workspace()
 
     async def work(session: AsyncSession) -> tuple[Tenant, str]:
         owner = await _tenant(session, tenant)
@@ -142,6 +144,7 @@ def deliveries_watch(
 @starter_cli.command("enable")
 def starter_enable(tenant: TenantOption = None) -> None:
     """Create the starter programme (Inform, Inspire, Instruct campaigns, onboarding track); safe to repeat."""
+    know_own_workspace()
 
     async def pick(session: AsyncSession) -> int:
         owner = await _tenant(session, tenant)

@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.cli.base import TenantOption, _fail, _tenant, composition, console, in_transaction, members_cli, settings
+from bot.cli.base import (
+    TenantOption,
+    _fail,
+    _tenant,
+    composition,
+    console,
+    in_transaction,
+    know_own_workspace,
+    members_cli,
+    settings,
+)
 from bot.members_import import MembersImportError, apply_import, parse_members_csv
 
 
@@ -17,6 +27,7 @@ from bot.members_import import MembersImportError, apply_import, parse_members_c
 def members_sync() -> None:
     """Refresh every tenant's members from its platform (users.list)."""
     config = settings()
+    know_own_workspace()
 
     async def run() -> int:
         runtime = composition().create_worker_runtime(config)

@@ -1,19 +1,21 @@
-"""Teams' per-conversation windows."""
+"""Teams' per-conversation windows, as the worker's pacer applies them."""
 
 from __future__ import annotations
 
-from adapters.teams.throttle import ConversationLimiter
+import asyncio
+
+import pytest
+
+from adapters.teams.throttle import WINDOWS
+from bot.pace_store import MemoryPaceStore
+from bot.pacer import Budget, Pacer
+from bot.throttle import PaceProfile, windows_of
 
 
-def test_eighth_message_in_a_second_waits_and_other_conversations_do_not():
-    limiter = ConversationLimiter()
-    assert [limiter.acquire("a") for _ in range(7)] == [0.0] * 7
-    wait = limiter.acquire("a")
-    assert 0.0 < wait <= 1.0
-    assert limiter.acquire("b") == 0.0
-
-
-def test_longer_windows_apply():
-    limiter = ConversationLimiter(windows=((30.0, 3),))
-    assert [limiter.acquire("a") for _ in range(3)] == [0.0] * 3
-    assert 29.0 < limiter.acquire("a") <= 30.0
+def test_a_second_message_to_one_conversation_waits_for_the_strictest_window_and_others_do_not():
+    budget = Budget(1, "teams:t", PaceProfile(start=50.0, ceiling=50.0, burst=50), windows_of(WINDOWS))
+    slots = asyncio.run(Pacer(MemoryPaceStore()).plan(budget, ["a", "a", "b"]))
+    first, second, other = slots.slots
+    assert first.delay is not None and other.delay is not None
+    assert second.delay is None and second.reason == "conversation_limit"
+    assert second.retry_in == pytest.approx(3600.0 / 1800, abs=0.01)  # 1,800 an hour, evenly spaced
