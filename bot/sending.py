@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import random
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,8 +53,9 @@ class BatchSender:
         self.recorder, self.tally = recorder, tally
         self.in_flight = asyncio.Semaphore(SENDS_IN_FLIGHT)
 
-    async def send(self, rows: list[Delivery], gone: set[int]) -> None:
-        """Send every row that may go now; give the others back with their next possible time."""
+    async def prepare(self, rows: list[Delivery], gone: set[int]) -> list[Awaitable[None]]:
+        """Pace the batch: the posts of the rows that go now; the others are given back with the time
+        they may go next (and skipped or unsendable rows recorded)."""
         ready: list[Delivery] = []
         for delivery in rows:
             if delivery.member_id in gone:
@@ -63,19 +65,19 @@ class BatchSender:
             else:
                 ready.append(delivery)
         if self.port is None or not ready:
-            return
+            return []
         port = self.port
         unsent = [d for d in await asyncio.gather(*(self._reconciled(port, d) for d in ready)) if d is not None]
         plan = await self.pacer.plan(self.budget, [port.conversation_of(d) for d in unsent])
         self.tally.saturated = self.tally.saturated or plan.saturated
         started = time.monotonic()
-        sends = []
+        posts: list[Awaitable[None]] = []
         for delivery, slot in zip(unsent, plan.slots, strict=True):
             if slot.delay is None:
                 await self.recorder.add(release(delivery, slot.retry_in, slot.reason))
             else:
-                sends.append(self._post(port, delivery, started + slot.delay))
-        await asyncio.gather(*sends)
+                posts.append(self._post(port, delivery, started + slot.delay))
+        return posts
 
     async def _reconciled(self, port: PlatformPort, delivery: Delivery) -> Delivery | None:
         """The row if it still has to be sent; None when an earlier attempt reached the platform.

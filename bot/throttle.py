@@ -4,7 +4,7 @@ Pure functions over `PaceState`s, so the same arithmetic runs on states kept in
 memory (SQLite) or in locked database rows (PostgreSQL, shared by every worker).
 
 * A budget of `rate` messages a second with a burst of `burst` is a GCRA: a
-  message may go at the earliest moment `t >= tat - burst/rate`; sending moves
+  message may go at the earliest moment `t >= tat - (burst - 1)/rate`; sending moves
   `tat` to `max(tat, t) + 1/rate`.
 * A conversation's limits ("1 a second", "60 in 30 s" …) are one GCRA per window,
   without burst (messages evenly spaced at the strictest window's pace).
@@ -77,7 +77,7 @@ def rate_of(state: PaceState, profile: PaceProfile) -> float:
 def tenant_earliest(state: PaceState, profile: PaceProfile, now: float) -> float:
     """The earliest moment the tenant's budget allows another message."""
     rate = rate_of(state, profile)
-    return max(now, state.paused_until, state.tat - profile.burst / rate)
+    return max(now, state.paused_until, state.tat - (profile.burst - 1) / rate)
 
 
 def tenant_send(state: PaceState, profile: PaceProfile, at: float) -> None:
@@ -112,4 +112,7 @@ def adapt(state: PaceState, profile: PaceProfile, now: float, *, accepted: int, 
     elif accepted and saturated:
         growth = SLOW_START * rate if state.cut_at == 0.0 else INCREASE
         rate += growth * accepted / rate  # accepted / rate: the seconds of sending this batch stood for
-    state.rate = min(profile.ceiling, rate)
+    rate = min(profile.ceiling, rate)
+    if state.tat > now:  # the messages already taken ahead now stand for less (or more) time
+        state.tat = now + (state.tat - now) * rate_of(state, profile) / rate
+    state.rate = rate

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,6 +29,7 @@ from bot.throttle import PaceProfile, windows_of
 log = structlog.get_logger(__name__)
 
 BATCH = 50  # rows claimed per pass at most (shared between the tenants with due rows)
+PIPELINE = 3  # batches posting at once while the next is claimed
 FORGET_EVERY = 300.0  # seconds between clean-ups of idle conversations' pacing state
 UNKNOWN_PLATFORM = PaceProfile(start=1.0, ceiling=1.0, burst=1)
 
@@ -54,22 +55,30 @@ class DeliveryWorker:
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set; waits (until nudged) when nothing can be sent now."""
         heartbeat = asyncio.ensure_future(self._heartbeat(stop))
+        posting: set[asyncio.Future[None]] = set()
         try:
             while not stop.is_set():
                 try:
-                    claimed = await self.run_once()
+                    claimed, job = await self.claim_batch()
                 except Exception:
                     log.exception("worker.batch_failed")
-                    claimed, self.idle_for = 0, self.poll
-                if claimed:
+                    claimed, job, self.idle_for = 0, asyncio.sleep(0), self.poll
+                if claimed:  # post this batch while the next is claimed, a few batches at most
+                    task = asyncio.ensure_future(_logged(job))
+                    posting.add(task)
+                    task.add_done_callback(posting.discard)
+                    if len(posting) >= PIPELINE:
+                        await asyncio.wait(posting, return_when=asyncio.FIRST_COMPLETED)
                     await asyncio.sleep(0)  # requests first: yield to the event loop between batches
                     continue
+                await job
                 self.wakeup.clear()
                 waiters = [asyncio.ensure_future(self.wakeup.wait()), asyncio.ensure_future(stop.wait())]
                 await asyncio.wait(waiters, timeout=min(self.poll, self.idle_for), return_when=asyncio.FIRST_COMPLETED)
                 for waiter in waiters:
                     waiter.cancel()
         finally:
+            await asyncio.gather(*posting, return_exceptions=True)
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
@@ -91,6 +100,15 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         """Claim one fair batch of the rows that can be sent now and send them; returns how many were claimed."""
+        claimed, posting = await self.claim_batch()
+        await posting
+        return claimed
+
+    async def claim_batch(self) -> tuple[int, Awaitable[None]]:
+        """Claim one fair batch and pace it; returns how many were claimed and the posting still to await.
+
+        The budget is taken before this returns, so the next batch can be claimed while this one posts.
+        """
         await self._after_requests()
         now = utcnow()
         async with self.db.transaction() as session:
@@ -99,7 +117,7 @@ class DeliveryWorker:
             tenants = await _tenants(session, tenant_ids)
         if not tenants:
             self.idle_for = self.poll
-            return 0
+            return 0, asyncio.sleep(0)
         budgets = {tenant_id: self._budget(tenant) for tenant_id, tenant in tenants.items()}
         room, self.idle_for = await self.pacer.room(list(budgets.values()), most=BATCH)
         share = max(1, BATCH // len(tenants))
@@ -113,11 +131,18 @@ class DeliveryWorker:
         self.held.update(claimed)
         try:
             # a tenant whose claim its budget cut short has a backlog: the budget holds it back
-            await asyncio.gather(*(self._send_tenant(tenants[tid], budgets[tid], rows, room[tid] < share)
-                                   for tid, rows in batch.items() if rows))
+            posting = [await self._prepare_tenant(tenants[tid], budgets[tid], rows, room[tid] < share)
+                       for tid, rows in batch.items() if rows]
+        except BaseException:
+            self.held.difference_update(claimed)
+            raise
+        return len(claimed), self._finish(posting, claimed)
+
+    async def _finish(self, posting: list[Awaitable[None]], claimed: list[int]) -> None:
+        try:
+            await asyncio.gather(*posting)
         finally:
             self.held.difference_update(claimed)
-        return len(claimed)
 
     def _budget(self, tenant: Tenant) -> Budget:
         port = self.ports.get(tenant.platform)
@@ -127,13 +152,24 @@ class DeliveryWorker:
             return Budget(tenant.id, label, UNKNOWN_PLATFORM, windows_of(((1.0, 1),)))
         return Budget(tenant.id, label, port.pace_profile(), windows_of(port.conversation_limits()))
 
-    async def _send_tenant(self, tenant: Tenant, budget: Budget, rows: list[Delivery], held_back: bool) -> None:
+    async def _prepare_tenant(self, tenant: Tenant, budget: Budget, rows: list[Delivery],
+                              held_back: bool) -> Awaitable[None]:
+        """Reconcile and pace one tenant's rows now; returns the posting of those that go."""
         recorder = Recorder(self.db)
         tally = SendTally(saturated=held_back)
+        sender = BatchSender(tenant, self.ports.get(tenant.platform), self.pacer, budget, recorder, tally)
         try:
             gone = await self._deactivated([d.member_id for d in rows if d.member_id is not None])
-            sender = BatchSender(tenant, self.ports.get(tenant.platform), self.pacer, budget, recorder, tally)
-            await sender.send(rows, gone)
+            posts = await sender.prepare(rows, gone)
+        except BaseException:
+            await recorder.flush()
+            raise
+        return self._post_tenant(budget, posts, recorder, tally)
+
+    async def _post_tenant(self, budget: Budget, posts: list[Awaitable[None]], recorder: Recorder,
+                           tally: SendTally) -> None:
+        try:
+            await asyncio.gather(*posts)
         finally:
             await recorder.flush()
         if tally.accepted or tally.retry_after is not None:
@@ -162,3 +198,10 @@ async def _tenants(session: AsyncSession, tenant_ids: list[int]) -> dict[int, Te
         return {}
     rows = (await session.execute(select(Tenant).where(col(Tenant.id).in_(tenant_ids)))).scalars()
     return {tenant.id: tenant for tenant in rows if tenant.id is not None}
+
+
+async def _logged(job: Awaitable[None]) -> None:
+    try:
+        await job
+    except Exception:
+        log.exception("worker.batch_failed")
