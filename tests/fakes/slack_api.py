@@ -99,6 +99,7 @@ class FakeSlack:
         self._last_ts = 0.0
         self._lock = threading.Lock()
         self.oauth_codes: dict[str, dict[str, Any]] = {}
+        self.refused_tokens: set[str] = set()  # calls with these tokens are answered `invalid_auth`
         self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -157,6 +158,8 @@ class FakeSlack:
         """The response to one call (scripted first, then the method's behaviour)."""
         with self._lock:
             self.calls.append(Call(method, params, token))
+            if token in self.refused_tokens:
+                return Scripted(200, {"ok": False, "error": "invalid_auth"})
             queue = self.scripts.get(method)
             if queue:
                 return queue.pop(0)

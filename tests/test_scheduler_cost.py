@@ -1,0 +1,135 @@
+"""The scheduler's cost and isolation: materialised slots cost nothing, a failing campaign stops no one."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import event, text
+from sqlmodel import select
+
+from bot.api.keys import Role as KeyRole
+from bot.api.keys import create_api_key
+from bot.campaigns.materialise import SCHEDULE
+from bot.campaigns.models import Campaign, Occurrence
+from bot.campaigns.planning import LEAD
+from bot.campaigns.schedule import slots_between
+from bot.campaigns.scheduler import CampaignScheduler
+from bot.campaigns.schemas import CampaignIn
+from bot.campaigns.service import create_campaign
+from bot.db import Database
+from bot.models import Tenant, utcnow
+from tests.conftest import Served, make_settings
+from tests.fakes.slack_api import FakeSlack
+from tests.workers import member_ids, seed_tenant_and_members
+
+SOON = {"kind": "once", "timezone": "UTC"}
+
+
+def campaign(name: str, **fields: Any) -> CampaignIn:
+    at = (utcnow() + dt.timedelta(minutes=5)).replace(tzinfo=None).isoformat(timespec="minutes")
+    data = {"name": name, "lever": "inform", "message": {"text": "Tip"}, "audience": {"kind": "everyone"},
+            "schedule": {**SOON, "at": at}, **fields}
+    return CampaignIn.model_validate(data)
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    """Every SQL statement `db` runs inside the block."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", note)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", note)
+
+
+async def add_campaign(db: Database, team: str, data: CampaignIn) -> int:
+    async with db.transaction() as session:
+        tenant = (await session.execute(select(Tenant).where(Tenant.external_id == team))).scalars().one()
+        created = await create_campaign(session, tenant, data)
+        assert created.id is not None
+        return created.id
+
+
+def test_a_tick_over_an_already_materialised_30000_member_campaign_resolves_no_audience(database_url):
+    seed_tenant_and_members(database_url, member_ids(30_000))
+
+    async def run() -> tuple[int, list[str]]:
+        db = Database(database_url)
+        try:
+            campaign_id = await add_campaign(db, "T0FIVE001", campaign("Big"))
+            async with db.transaction() as session:  # its slot was materialised by an earlier tick
+                big = await session.get(Campaign, campaign_id)
+                assert big is not None
+                [slot] = slots_between(SCHEDULE.validate_python(big.schedule), big.created_at, utcnow() + LEAD)
+                session.add(Occurrence(tenant_id=big.tenant_id, campaign_id=campaign_id, slot=slot.key,
+                                       first_due_at=utcnow(), recipients=30_000))
+            with statements(db) as seen:
+                created = await CampaignScheduler(db).tick()
+            return created, seen
+        finally:
+            await db.close()
+
+    created, seen = asyncio.run(run())
+    assert created == 0
+    assert not [sql for sql in seen if "FROM member" in sql], "the audience was resolved again"
+    assert not [sql for sql in seen if "INSERT" in sql.upper()], "delivery rows were built again"
+    assert len(seen) <= 4, seen  # leadership, the active campaigns, the existing slots
+
+
+def test_a_campaign_that_cannot_be_materialised_is_marked_for_its_owner_and_blocks_no_one(database_url):
+    seed_tenant_and_members(database_url, member_ids(3), team="T0BAD0001")
+    seed_tenant_and_members(database_url, member_ids(3, "U0GOOD"), team="T0GOOD001")
+
+    async def setup() -> tuple[dict[str, int], str]:
+        db = Database(database_url)
+        try:
+            ids = {
+                "nul": await add_campaign(db, "T0BAD0001", campaign("Poisoned", audience={"kind": "segment"})),
+                "good": await add_campaign(db, "T0GOOD001", campaign("Healthy")),
+            }
+            async with db.transaction() as session:  # stored before input was checked, or edited in the database
+                await session.execute(text("update campaign set audience = :a where id = :id"),
+                                      {"a": '{"kind": "segment", "department": ["Sales\\u0000"]}', "id": ids["nul"]})
+                tenant = (await session.execute(select(Tenant).where(Tenant.external_id == "T0BAD0001"))).scalars()
+                owner = tenant.one()
+                assert owner.id is not None
+                key = (await create_api_key(session, tenant_id=owner.id, role=KeyRole.ANALYST, name="owner"))[1]
+            scheduler = CampaignScheduler(db)
+            await scheduler.tick()
+            await scheduler.tick()  # the failed ones rest; nothing raises
+            return ids, key
+        finally:
+            await db.close()
+
+    ids, key = asyncio.run(setup())
+
+    async def occurrences() -> dict[int, int]:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                rows = (await session.execute(select(Occurrence.campaign_id))).scalars().all()
+                return {campaign_id: rows.count(campaign_id) for campaign_id in set(rows)}
+        finally:
+            await db.close()
+
+    made = asyncio.run(occurrences())
+    assert made.get(ids["good"]) == 1  # the other tenant's campaign went on
+    with FakeSlack() as fake, Served(make_settings(database_url, fake.url)) as served:
+        headers = {"Authorization": f"Bearer {key}"}
+        shown = {c["id"]: c for c in httpx.get(f"{served.base_url}/api/v1/campaigns", headers=headers).json()}
+    if database_url.startswith("postgresql"):  # PostgreSQL refuses the NUL byte
+        assert ids["nul"] not in made
+        assert shown[ids["nul"]]["last_error"].startswith("DataError") and shown[ids["nul"]]["failed_at"]
+    else:  # SQLite stores it: the campaign simply matches nobody
+        assert shown[ids["nul"]]["last_error"] is None
+    assert ids["good"] not in shown  # another tenant's campaign is not shown to this owner
