@@ -62,6 +62,15 @@ class Pacer:
 
     def __init__(self, store: PaceStore) -> None:
         self.store = store
+        self.paused: dict[str, float] = {}  # tenant key → until when (monotonic) a 429 seen here says wait
+
+    def pause(self, budget: Budget, seconds: float) -> None:
+        """A 429 just came back: this process's sends already planned hold off too (not only new plans)."""
+        self.paused[budget.key] = max(self.paused.get(budget.key, 0.0), time.monotonic() + seconds)
+
+    def paused_for(self, budget: Budget) -> float:
+        """Seconds this process still holds off the tenant's sends (0 when it may send)."""
+        return max(0.0, self.paused.get(budget.key, 0.0) - time.monotonic())
 
     async def room(self, budgets: Sequence[Budget], most: int) -> tuple[dict[int, int], float]:
         """Messages each tenant may send by now + HORIZON (up to `most`), and the seconds until the

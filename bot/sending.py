@@ -106,10 +106,15 @@ class BatchSender:
         """Post at the slot the pacer gave (within its horizon)."""
         await asyncio.sleep(max(0.0, at - time.monotonic()))
         async with self.in_flight:
+            held = self.pacer.paused_for(self.budget)
+            if held:  # a 429 came back since this slot was given: no call until Retry-After has passed
+                await self.recorder.add(release(delivery, held, "ratelimited"))
+                return
             result = await port.send(self.tenant, delivery, Message.model_validate(delivery.message))
         if result.outcome is Outcome.SENT:
             self.tally.accepted += 1
         elif result.outcome is Outcome.RETRY_AFTER:
+            self.pacer.pause(self.budget, result.retry_after)
             self.tally.retry_after = max(self.tally.retry_after or 0.0, result.retry_after)
         await self.record(delivery, result)
 

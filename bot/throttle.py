@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from bot.pace_store import PaceState
 
 SLOW_START = 0.5  # before the first 429 the rate grows by half of itself per second of full sending
-INCREASE = 3.0  # after it, by this many messages a second per second
-CUT = 0.85  # a 429 cuts the rate to this fraction
+FIRST_CUT = 0.6  # the first 429 ends that growth: it overshot by up to half
+INCREASE = 1.5  # after it, by this many messages a second per second
+CUT = 0.9  # every later 429 cuts the rate to this fraction
 FLOOR = 0.5  # messages a second: never slower than this
 
 
@@ -108,7 +109,7 @@ def adapt(state: PaceState, profile: PaceProfile, now: float, *, accepted: int, 
     if retry_after is not None:
         state.paused_until = max(state.paused_until, now + retry_after)
         if now - state.cut_at >= max(1.0, retry_after):  # one cut per overload, however many workers saw it
-            rate, state.cut_at = max(FLOOR, rate * CUT), now
+            rate, state.cut_at = max(FLOOR, rate * (FIRST_CUT if state.cut_at == 0.0 else CUT)), now
     elif accepted and saturated:
         growth = SLOW_START * rate if state.cut_at == 0.0 else INCREASE
         rate += growth * accepted / rate  # accepted / rate: the seconds of sending this batch stood for

@@ -62,12 +62,15 @@ def test_the_rate_grows_while_accepted_and_is_cut_once_per_429():
     assert throttle.rate_of(state, profile) == 100.0  # never above the ceiling
     throttle.adapt(state, profile, 30.0, accepted=0, saturated=True, retry_after=2.0)
     throttle.adapt(state, profile, 30.5, accepted=0, saturated=True, retry_after=2.0)  # a second worker's 429
-    assert throttle.rate_of(state, profile) == pytest.approx(85.0)
+    assert throttle.rate_of(state, profile) == pytest.approx(100.0 * throttle.FIRST_CUT)  # one cut, not two
     assert throttle.tenant_earliest(state, profile, 30.5) == pytest.approx(32.5)  # nothing goes before Retry-After
-    throttle.adapt(state, profile, 40.0, accepted=85, saturated=True, retry_after=None)
-    assert throttle.rate_of(state, profile) == pytest.approx(85.0 + throttle.INCREASE)  # additive after a cut
+    found = 100.0 * throttle.FIRST_CUT
+    throttle.adapt(state, profile, 40.0, accepted=int(found), saturated=True, retry_after=None)
+    assert throttle.rate_of(state, profile) == pytest.approx(found + throttle.INCREASE)  # additive after a cut
     throttle.adapt(state, profile, 41.0, accepted=3, saturated=False, retry_after=None)
-    assert throttle.rate_of(state, profile) == pytest.approx(85.0 + throttle.INCREASE)  # a trickle earns nothing
+    assert throttle.rate_of(state, profile) == pytest.approx(found + throttle.INCREASE)  # a trickle earns nothing
+    throttle.adapt(state, profile, 50.0, accepted=0, saturated=True, retry_after=0.1)
+    assert throttle.rate_of(state, profile) == pytest.approx((found + throttle.INCREASE) * throttle.CUT)
 
 
 def message(text_: str) -> Message:

@@ -178,7 +178,8 @@ def run_scenario(name: str, url: str, count: int, workers: int, kill_at: int | N
                 )
             deadline = time.monotonic() + SCENARIO_TIMEOUT
             while time.monotonic() < deadline:
-                if status_counts(url).get("sent", 0) >= count:
+                counts = status_counts(url)
+                if counts.get("sent", 0) >= count and not counts.get("pending") and not counts.get("in_flight"):
                     break
                 time.sleep(0.25)
             wall = time.monotonic() - started
