@@ -48,6 +48,7 @@ from bot.db import sync_url
 from bot.messages import Message, Text, compose
 from bot.models import Delivery, Lane, utcnow
 from tests import databases
+from tests.bench import draining
 from tests.fakes.slack_api import FakeSlack, RateLimit, Scripted
 from tests.workers import (
     Process,
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick", action="store_true", help="3,000 DMs per scenario instead of 30,000"
     )
-    parser.add_argument("--only", choices=["1", "3", "kill"], help="run one scenario")
+    parser.add_argument("--only", choices=["1", "3", "kill", "inbound"], help="run one scenario")
     args = parser.parse_args(argv)
     count = 3_000 if args.quick else 30_000
     problem = databases.postgres_reachable()
@@ -248,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         ("1 worker, SIGKILL+restart", 1, count // 2),
     ]
     if args.only:
-        scenarios = [scenarios[{"1": 0, "3": 1, "kill": 2}[args.only]]]
+        scenarios = [scenarios[{"1": 0, "3": 1, "kill": 2}[args.only]]] if args.only != "inbound" else []
     url = databases.create_postgres_database()
     logs = Path(tempfile.mkdtemp(prefix="fivefold-fanout-"))
     rows: list[Row] = []
@@ -257,9 +258,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running: {name} ({count} DMs) …", file=sys.stderr, flush=True)
             rows.append(run_scenario(name, url, count, workers, kill_at, logs))
             print(table(rows[-1:]).splitlines()[2], file=sys.stderr, flush=True)
+        inbound = None
+        if args.only in (None, "inbound"):
+            print(f"running: inbound /kudos with the outbox empty, then {count} draining …", file=sys.stderr, flush=True)
+            inbound = draining.run_inbound(url, count, logs, RATE, FAKE_BURST)
     finally:
         databases.drop_postgres_database(url)
     print(table(rows))
+    if inbound is not None:
+        print(draining.render(inbound))
     print(f"worker logs: {logs}")
     ok = all(r.duplicates == 0 and r.misses == 0 for r in rows)
     return 0 if ok else 1

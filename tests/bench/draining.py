@@ -1,0 +1,99 @@
+"""Part of the fan-out benchmark: inbound `/kudos` latency with the outbox empty and with it draining.
+
+`fivefold serve` (web and worker in one process, default settings) on PostgreSQL,
+against a fake Slack enforcing the same unannounced limit as the fan-out runs. The
+inbound benchmark's load generator fires signed `/kudos` at 100 requests/s (open
+loop) twice: first with the outbox empty, then right after a broadcast left
+`backlog` deliveries pending. Also measured: the CPU of one scheduler tick over
+that already-materialised broadcast (what every 30-second tick costs it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.campaigns.scheduler import CampaignScheduler
+from bot.db import Database
+from tests import databases
+from tests.bench.common import user_ids
+from tests.bench.inbound import Plan, Server, clean_environment, fivefold_command, run_load
+from tests.fakes.slack_api import FakeSlack, RateLimit
+from tests.slack_requests import SIGNING_SECRET
+from tests.workers import member_ids, seed_tenant_and_members, send_now, status_counts
+
+PLAN = Plan(users=200, warmup=200, rate=100.0, open_seconds=10.0, closed_seconds=2.0, concurrency=8)
+
+
+@dataclass
+class Inbound:
+    """What the draining run measured."""
+
+    backlog: int
+    empty_p99: float
+    draining_p99: float
+    pending_during: int
+    tick_cpu_ms: float
+
+    @property
+    def ratio(self) -> float:
+        """Draining p99 over empty p99 (target: within 1.5)."""
+        return self.draining_p99 / self.empty_p99 if self.empty_p99 else float("inf")
+
+
+def tick_cpu(url: str) -> float:
+    """CPU milliseconds of one scheduler tick over the campaigns as they are (slots all materialised)."""
+
+    async def run() -> float:
+        db = Database(url)
+        try:
+            scheduler = CampaignScheduler(db)
+            started = time.process_time()
+            await scheduler.tick()
+            return (time.process_time() - started) * 1000
+        finally:
+            await scheduler.leadership.release()
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def open_p99(figures: dict[str, Any]) -> float:
+    return float(figures["open"]["p99_ms"] or 0.0)
+
+
+def run_inbound(url: str, backlog: int, logs: Path, rate: float, burst: int) -> Inbound:
+    """Serve Fivefold, measure inbound p99 with an empty outbox, then with `backlog` deliveries draining."""
+    databases.truncate_postgres(url)
+    seed_tenant_and_members(url, member_ids(backlog))
+    with FakeSlack() as fake:
+        fake.rate_limit = RateLimit(rate, burst, per_channel=1.0)
+        for uid in user_ids(PLAN.users):
+            fake.add_user(uid, f"Bench {uid[-5:]}", tz="Europe/Warsaw", locale="en-US")
+        env = {
+            **clean_environment(), "DATABASE_URL": url, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_API_URL": fake.url, "FIVEFOLD_ENV": "test",
+            "FIVEFOLD_LOG_FORMAT": "json", "FIVEFOLD_KUDOS_DAILY_ALLOWANCE": "1000000",
+        }
+        with Server([*fivefold_command(), "serve"], env, logs / "inbound-serve.log") as server:
+            empty = run_load(server.url, PLAN, "Kudos sent", server.pid)
+            send_now(url)
+            pending = status_counts(url).get("pending", 0)
+            draining = run_load(server.url, PLAN, "Kudos sent", server.pid)
+        tick = tick_cpu(url)
+    return Inbound(pending, open_p99(empty), open_p99(draining), pending, tick)
+
+
+def render(result: Inbound) -> str:
+    """The inbound table."""
+    return "\n".join([
+        f"{'inbound /kudos at 100 req/s':<30} {'p99 ms':>8}",
+        "-" * 39,
+        f"{'outbox empty':<30} {result.empty_p99:>8.0f}",
+        f"{f'outbox draining ({result.backlog} pending)':<30} {result.draining_p99:>8.0f}",
+        f"draining / empty: {result.ratio:.2f} (target <= 1.5); "
+        f"scheduler tick over the materialised broadcast: {result.tick_cpu_ms:.1f} ms CPU",
+    ])
