@@ -8,11 +8,13 @@ kudos are real signed slash commands to Fivefold served by uvicorn.
 from __future__ import annotations
 
 import asyncio
+import re
 import threading
 import time
 from collections import Counter
 from typing import Any
 
+import httpx
 from sqlalchemy import text
 
 from app import create_worker_runtime
@@ -134,7 +136,7 @@ async def _send_now(database_url: str, tenant_id: int) -> None:
 
 
 def test_kudos_during_a_broadcast_go_out_within_seconds_at_a_limit_nobody_configured(database_url):
-    members = member_ids(600)
+    members = member_ids(400)
     givers, receivers = member_ids(12, "U0GIVE"), member_ids(12, "U0GETS")
     seed_tenant_and_members(database_url, members + givers + receivers)
     send_now(database_url)
@@ -154,6 +156,7 @@ def test_kudos_during_a_broadcast_go_out_within_seconds_at_a_limit_nobody_config
             while status_counts(database_url).get("pending") and time.monotonic() < deadline:
                 time.sleep(0.2)
             finished = time.monotonic()
+            metrics = httpx.get(f"{served.base_url}/metrics").text
         started = min(given.values()) - 0.7
     delays = sorted(first.get(fake.dm_channel(uid), float("inf")) - at for uid, at in given.items())
     assert delays[-1] < 4.0, f"kudos DM delays {delays}"
@@ -164,3 +167,5 @@ def test_kudos_during_a_broadcast_go_out_within_seconds_at_a_limit_nobody_config
     posts = len(fake.calls_to("chat.postMessage"))
     assert fake.rate_limit.limited <= 0.1 * posts, f"{fake.rate_limit.limited} of {posts} calls were 429s"
     assert (finished - started) < len(members) / (0.4 * 60), "the rate found stayed far below the limit"
+    found = re.search(r'fivefold_send_rate_per_second\{tenant="slack:T0FIVE001"\} ([0-9.]+)', metrics)
+    assert found and 10 < float(found.group(1)) <= 100, "the rate found is not shown in /metrics"
