@@ -30,6 +30,7 @@ log = structlog.get_logger(__name__)
 
 BATCH = 50  # rows claimed per pass at most (shared between the tenants with due rows)
 PIPELINE = 3  # batches posting at once while the next is claimed
+MIN_IDLE = 0.02  # seconds an idle pass waits at least
 FORGET_EVERY = 300.0  # seconds between clean-ups of idle conversations' pacing state
 UNKNOWN_PLATFORM = PaceProfile(start=1.0, ceiling=1.0, burst=1)
 
@@ -74,7 +75,8 @@ class DeliveryWorker:
                 await job
                 self.wakeup.clear()
                 waiters = [asyncio.ensure_future(self.wakeup.wait()), asyncio.ensure_future(stop.wait())]
-                await asyncio.wait(waiters, timeout=min(self.poll, self.idle_for), return_when=asyncio.FIRST_COMPLETED)
+                idle = min(self.poll, max(MIN_IDLE, self.idle_for))  # rows others hold are not worth a spin
+                await asyncio.wait(waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
                 for waiter in waiters:
                     waiter.cancel()
         finally:
