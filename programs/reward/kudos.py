@@ -19,8 +19,8 @@ from bot.messages import CommandRef
 from bot.models import Member, TargetKind
 from bot.outbox import Outgoing, enqueue_all
 from programs.reward import cards
-from programs.reward.models import Kudos, KudosTag, KudosValue
-from programs.reward.values import tenant_values
+from programs.reward.models import Kudos, KudosTag
+from programs.reward.values import ValueTag, tenant_values
 
 MAX_MESSAGE = 1000
 
@@ -92,7 +92,7 @@ async def resolve_receivers(ctx: Context, external_ids: Sequence[str]) -> list[M
     return receivers
 
 
-async def resolve_values(ctx: Context, slugs: Sequence[str]) -> list[KudosValue]:
+async def resolve_values(ctx: Context, slugs: Sequence[str]) -> list[ValueTag]:
     """The tagged values, refusing unknown ones with the list of valid tags."""
     assert ctx.tenant.id is not None
     known = {value.slug: value for value in await tenant_values(ctx.session, ctx.tenant.id)}
@@ -147,7 +147,7 @@ async def give_kudos(ctx: Context, request: KudosRequest) -> Gift:
 
 async def _store(
     ctx: Context, gift: Gift, request: KudosRequest, message: str,
-    values: list[KudosValue], day: dt.date,
+    values: list[ValueTag], day: dt.date,
 ) -> None:
     assert ctx.tenant.id is not None and ctx.member.id is not None
     rows = [
