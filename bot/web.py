@@ -11,6 +11,23 @@ from bot.db import Database, head_revision
 router = APIRouter()
 
 
+async def read_body_limited(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is over `limit` bytes.
+
+    A declared `Content-Length` over the limit is refused before anything is read, and
+    the stream is cut off as soon as it passes the limit, so a big body never sits in memory.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared and (not (declared.isascii() and declared.isdigit()) or len(declared) > 12 or int(declared) > limit):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 @router.get("/healthz", include_in_schema=False)
 async def healthz() -> dict[str, str]:
     """Liveness: the process answers."""
