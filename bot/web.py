@@ -6,8 +6,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.db import Database, head_revision
+from bot.db import Database, head_revision, within
 
+READY_SECONDS = 1.5  # a database that does not answer within this is unreachable
 router = APIRouter()
 
 
@@ -34,13 +35,22 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+async def _revision_if_up(db: Database) -> tuple[str | None] | None:
+    """The schema revision in a tuple (it may be None), or None when the database fails."""
+    try:
+        return (await db.schema_revision(),)
+    except Exception:
+        return None
+
+
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
     """Readiness: the database answers and its schema is at the newest migration."""
     db: Database = request.app.state.db
-    if not await db.ping():
+    found = await within(READY_SECONDS, _revision_if_up(db))
+    if found is None:
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    current, head = await db.schema_revision(), head_revision()
+    current, head = found[0], head_revision()
     if current != head:
         body = {"status": "unavailable", "database": "behind", "at": current, "head": head}
         return JSONResponse(body, status_code=503)
