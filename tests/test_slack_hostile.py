@@ -129,3 +129,9 @@ def test_event_signature_headers_checked_with_json(slack, sql):
     response = slack.post(body, headers=signed_headers(body, secret="wrong", content_type="application/json"))
     assert response.status_code == 401
     assert nothing_stored(sql)
+
+
+def test_the_same_reaction_under_two_event_ids_gives_kudos_once(slack, sql):
+    assert slack.event(REACTION, event_id="Ev0FIRST01").status_code == 200
+    assert slack.event(REACTION, event_id="Ev0SECOND1").status_code == 200
+    assert scalar(sql, "select count(*) from kudos where source = 'reaction'") == 1

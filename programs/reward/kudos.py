@@ -185,6 +185,16 @@ async def _announce(ctx: Context, gift: Gift, message: str, channel_id: str | No
     await enqueue_all(ctx.session, outgoing)
 
 
+async def already_given(ctx: Context, receiver: Member, source_ref: str) -> bool:
+    """True when the actor already gave `receiver` kudos for `source_ref` (one message: once)."""
+    found = await ctx.session.execute(
+        select(Kudos.id).where(
+            Kudos.giver_id == ctx.member.id, Kudos.receiver_id == receiver.id, Kudos.source_ref == source_ref,
+        ).limit(1)
+    )
+    return found.first() is not None
+
+
 async def take_back(ctx: Context, *, receiver_external_id: str, source_ref: str) -> int:
     """Withdraw today's reaction kudos for one message; returns how many rows went."""
     assert ctx.tenant.id is not None
