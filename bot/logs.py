@@ -7,6 +7,21 @@ import logging
 import structlog
 
 
+class DropQueryStrings(logging.Filter):
+    """Cut the query string off uvicorn's access-log lines.
+
+    Query strings carry secrets (`/slack/oauth_redirect?code=…&state=…`) that must not
+    sit in log files; the path is enough to follow traffic.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's path argument (uvicorn's access format is client, method, path, …)."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and "?" in args[2]:
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
     """Route structlog and the standard library through one renderer."""
     renderer: structlog.types.Processor = (
@@ -35,3 +50,6 @@ def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(existing, DropQueryStrings) for existing in access.filters):
+        access.addFilter(DropQueryStrings())

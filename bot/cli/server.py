@@ -10,6 +10,7 @@ from typing import IO, Annotated, Any
 import typer
 
 from bot.cli.base import cli, composition, console, settings
+from bot.cli.protocol import header_timeout_protocol
 from bot.db import Database
 from bot.db import migrate as run_migrations
 from bot.errors import DatabaseBehindError, DatabaseInUseError
@@ -42,7 +43,7 @@ def serve(
     if not _schema_ok(config):
         raise typer.Exit(1)
     uvicorn.run("bot.cli.server:served_app", factory=True, host=host, port=port, log_config=None,
-                proxy_headers=True)
+                proxy_headers=True, http=header_timeout_protocol(config.header_timeout_seconds))
 
 
 def served_app() -> Any:
