@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
+from typing import Any
 
 import structlog
+from sqlalchemy.exc import DBAPIError
 
 
 class DropQueryStrings(logging.Filter):
@@ -22,6 +26,37 @@ class DropQueryStrings(logging.Filter):
         return True
 
 
+def _exception(exc_info: Any) -> BaseException | None:
+    if exc_info is True:
+        return sys.exc_info()[1]
+    if isinstance(exc_info, BaseException):
+        return exc_info
+    if isinstance(exc_info, tuple) and len(exc_info) == 3:
+        return exc_info[1]  # type: ignore[no-any-return]
+    return None
+
+
+def hide_database_details(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Log a database error's traceback without its message.
+
+    A driver's message carries the statement's parameters and PostgreSQL's `DETAIL: Failing
+    row contains (…)`: what people wrote, which has no place in logs. The frames, the error's
+    type and its SQLSTATE are kept.
+    """
+    error = _exception(event.get("exc_info"))
+    if not isinstance(error, DBAPIError):
+        return event
+    del event["exc_info"]
+    original = error.orig
+    code = getattr(getattr(original, "diag", None), "sqlstate", None) or getattr(original, "sqlite_errorname", "")
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    event["exception"] = (
+        f"Traceback (most recent call last):\n{frames}{type(error).__module__}.{type(error).__name__}: "
+        f"{type(original).__name__} {code} (statement, parameters and row details hidden)"
+    )
+    return event
+
+
 def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
     """Route structlog and the standard library through one renderer."""
     renderer: structlog.types.Processor = (
@@ -31,6 +66,7 @@ def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        hide_database_details,
     ]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
