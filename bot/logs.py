@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -36,7 +37,7 @@ def _exception(exc_info: Any) -> BaseException | None:
     return None
 
 
-def hide_database_details(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+def hide_database_details(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     """Log a database error's traceback without its message.
 
     A driver's message carries the statement's parameters and PostgreSQL's `DETAIL: Failing

@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
-from tests.test_api_campaigns import CAMPAIGN, admin  # noqa: F401 - the `admin` fixture
 from tests.conftest import scalar
+from tests.test_api_campaigns import CAMPAIGN, admin  # noqa: F401 - the `admin` fixture
 from tests.test_tracks import track_data
 
 EXAMPLES = 300

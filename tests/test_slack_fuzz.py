@@ -90,9 +90,7 @@ def _replace(body: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
     """Set (or, for `...`, drop) the value at `path`, if an earlier edit left the path there."""
     parent: Any = body
     for key in path[:-1]:
-        if isinstance(parent, dict) and key in parent:
-            parent = parent[key]
-        elif isinstance(parent, list) and isinstance(key, int) and key < len(parent):
+        if (isinstance(parent, dict) and key in parent) or (isinstance(parent, list) and isinstance(key, int) and key < len(parent)):
             parent = parent[key]
         else:
             return

@@ -7,7 +7,6 @@ import re
 import httpx
 
 from bot.crypto import TokenCipher
-
 from tests.conftest import ALICE, BOB, Served, make_settings, scalar, wait_until
 from tests.slack_requests import SlackSender
 

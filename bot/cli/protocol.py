@@ -9,6 +9,7 @@ byte, on a kept-alive connection); otherwise the connection is closed.
 from __future__ import annotations
 
 import asyncio
+
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 
