@@ -22,7 +22,8 @@ def proxied(postgres_database: str, fake_slack) -> Iterator[tuple[TcpProxy, Serv
     """Fivefold (web role) talking to PostgreSQL through the proxy."""
     databases.truncate_postgres(postgres_database)
     proxy, url = TcpProxy.for_url(postgres_database)
-    settings = make_settings(url, fake_slack.url, FIVEFOLD_ROLE="web", FIVEFOLD_DB_CONNECT_TIMEOUT_SECONDS=1)
+    settings = make_settings(url, fake_slack.url, FIVEFOLD_ROLE="web", FIVEFOLD_DB_CONNECT_TIMEOUT_SECONDS=1,
+                             FIVEFOLD_DB_STATEMENT_TIMEOUT_SECONDS=2)
     try:
         with Served(settings) as served:
             yield proxy, served
@@ -78,3 +79,14 @@ def test_an_event_that_could_not_be_stored_is_retried_by_slack(proxied, pg_sql):
     assert scalar(pg_sql, "select count(*) from kudos where source = 'reaction'") == 1
     assert slack.event(reaction("reaction_added"), event_id="Ev0OUTAGE1", retry=2).status_code == 200
     assert scalar(pg_sql, "select count(*) from kudos where source = 'reaction'") == 1
+
+
+def test_a_request_is_not_held_longer_than_the_database_timeouts(proxied):
+    proxy, served = proxied
+    slack = SlackSender(served.base_url)
+    assert slack.command("/cx", "stats", user=ALICE).status_code == 200
+    proxy.hold()
+    started = time.monotonic()
+    response = slack.command("/cx", "stats", user=ALICE)
+    assert response.status_code == 503  # Slack shows its own error; the server is free again
+    assert time.monotonic() - started < 5  # connect (1 s) + statement (2 s) timeouts, and a little

@@ -135,3 +135,12 @@ def test_the_same_reaction_under_two_event_ids_gives_kudos_once(slack, sql):
     assert slack.event(REACTION, event_id="Ev0FIRST01").status_code == 200
     assert slack.event(REACTION, event_id="Ev0SECOND1").status_code == 200
     assert scalar(sql, "select count(*) from kudos where source = 'reaction'") == 1
+
+
+def test_url_verification_and_rate_limit_notices_pass_validation(slack, sql):
+    challenge = slack.post(json.dumps({"type": "url_verification", "token": "t", "challenge": "3eZbrw1aBm2rZgRNFdxV"}),
+                           json_body=True)
+    assert challenge.status_code == 200 and "3eZbrw1aBm2rZgRNFdxV" in challenge.text
+    limited = {"type": "app_rate_limited", "team_id": TEAM, "minute_rate_limited": 1518467820, "api_app_id": "A1"}
+    assert slack.post(json.dumps(limited), json_body=True).status_code < 300
+    assert nothing_stored(sql)

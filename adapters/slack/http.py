@@ -20,6 +20,7 @@ from adapters.slack import render
 from adapters.slack.app import RETRY_LATER, SlackAdapter
 from adapters.slack.signature import SlackSignature
 from adapters.slack.validate import Checked, check_body
+from bot.db import within
 from bot.engine import notice
 from bot.i18n import N_, translator
 from bot.web import read_body_limited
@@ -53,6 +54,8 @@ def slack_router(adapter: SlackAdapter, signing_secret: str) -> APIRouter:
     handler = AsyncSlackRequestHandler(adapter.app)
     signature = SlackSignature(signing_secret)
     locale = adapter.settings.default_locale
+    # a request waits at most for a connection and a statement; past that the database is not answering
+    bound = adapter.settings.db_connect_timeout_seconds + adapter.settings.db_statement_timeout_seconds
     adapter.app.error(_listener_failed)
 
     @router.post("/slack/events", include_in_schema=False)
@@ -69,7 +72,10 @@ def slack_router(adapter: SlackAdapter, signing_secret: str) -> APIRouter:
                 "malformed payload", status_code=400
             )
         bolt_request = AsyncBoltRequest(body=checked.body, headers=dict(headers), mode="socket_mode")
-        bolt_response = await adapter.app.async_dispatch(bolt_request)
+        bolt_response = await within(bound, adapter.app.async_dispatch(bolt_request))
+        if bolt_response is None:  # the database holds traffic: free the connection, let Slack retry
+            log.warning("slack.request_timed_out", seconds=bound)
+            return Response("timed out; please retry", status_code=503)
         if bolt_request.context.get(RETRY_LATER):
             return Response("could not store this event; please retry", status_code=503)
         return to_starlette_response(bolt_response)
