@@ -142,5 +142,6 @@ def test_url_verification_and_rate_limit_notices_pass_validation(slack, sql):
                            json_body=True)
     assert challenge.status_code == 200 and "3eZbrw1aBm2rZgRNFdxV" in challenge.text
     limited = {"type": "app_rate_limited", "team_id": TEAM, "minute_rate_limited": 1518467820, "api_app_id": "A1"}
-    assert slack.post(json.dumps(limited), json_body=True).status_code < 300
+    assert slack.post(json.dumps(limited), json_body=True).status_code == 200
+    assert slack.post(_interaction("view_closed")).status_code == 200
     assert nothing_stored(sql)

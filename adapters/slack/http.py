@@ -26,6 +26,8 @@ from bot.i18n import N_, translator
 from bot.web import read_body_limited
 
 MAX_BODY = 1_000_000
+# notices Fivefold only takes note of: Slack dropping events (rate limit), a modal closed
+ACKNOWLEDGED_ONLY = frozenset({"app_rate_limited", "view_closed"})
 TEXT_REFUSED = N_(
     "That text is too long or contains a character Fivefold can't store. Nothing was saved; "
     "please shorten it and try again."
@@ -71,6 +73,9 @@ def slack_router(adapter: SlackAdapter, signing_secret: str) -> APIRouter:
             return refusal_response(checked, locale) if checked.refused_kind else Response(
                 "malformed payload", status_code=400
             )
+        if checked.body.get("type") in ACKNOWLEDGED_ONLY:  # nothing for Bolt (it would answer 404)
+            log.info("slack.notice", kind=checked.body["type"], minute=checked.body.get("minute_rate_limited"))
+            return Response(status_code=200)
         bolt_request = AsyncBoltRequest(body=checked.body, headers=dict(headers), mode="socket_mode")
         bolt_response = await within(bound, adapter.app.async_dispatch(bolt_request))
         if bolt_response is None:  # the database holds traffic: free the connection, let Slack retry
