@@ -9,7 +9,9 @@ from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
 class DropQueryStrings(logging.Filter):
@@ -42,10 +44,11 @@ def hide_database_details(_logger: Any, _name: str, event: MutableMapping[str, A
 
     A driver's message carries the statement's parameters and PostgreSQL's `DETAIL: Failing
     row contains (…)`: what people wrote, which has no place in logs. The frames, the error's
-    type and its SQLSTATE are kept.
+    type and its SQLSTATE are kept. Connection errors keep their message (it says why the
+    database is unreachable, and holds no row).
     """
     error = _exception(event.get("exc_info"))
-    if not isinstance(error, DBAPIError):
+    if not isinstance(error, DBAPIError) or isinstance(error, CONNECTION_ERRORS):
         return event
     del event["exc_info"]
     original = error.orig
