@@ -10,7 +10,7 @@ from fastapi import FastAPI
 import programs
 from bot import web
 from bot.api.router import api_router
-from bot.db import Database
+from bot.db import Database, Timeouts
 from bot.engine import Engine
 from bot.logs import configure_logging
 from bot.router import Router
@@ -21,7 +21,8 @@ from programs.instruct.api import router as tracks_router
 
 def build_runtime(settings: Settings) -> Runtime:
     """The engine with every program registered and every configured adapter's port."""
-    db = Database(settings.database_url)
+    timeouts = Timeouts(settings.db_connect_timeout_seconds, settings.db_statement_timeout_seconds)
+    db = Database(settings.database_url, timeouts)
     router = Router()
     programs.register_all(router)
     return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))

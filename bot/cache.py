@@ -19,8 +19,9 @@ class PerDatabaseCache(Generic[V]):
     tools) never see each other's rows, and a dropped engine drops its entries.
     """
 
-    def __init__(self, ttl: float) -> None:
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
+        self.clock = clock  # replaceable, so a test can age the entries without sleeping
         self._entries: weakref.WeakKeyDictionary[Any, dict[Hashable, tuple[float, V]]] = weakref.WeakKeyDictionary()
 
     async def get(self, session: AsyncSession, key: Hashable, load: Callable[[], Awaitable[V]]) -> V:
@@ -28,7 +29,7 @@ class PerDatabaseCache(Generic[V]):
         engine = session.bind
         entries = self._entries.setdefault(engine, {}) if engine is not None else {}
         found = entries.get(key)
-        now = time.monotonic()
+        now = self.clock()
         if found is not None and found[0] > now:
             return found[1]
         value = await load()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import math
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
 from bot import sqlite_inline
 from bot.errors import DatabaseBehindError
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -59,30 +63,49 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> AsyncEngine:
+@dataclass(frozen=True)
+class Timeouts:
+    """How long Fivefold waits for the database (seconds); the defaults of the settings."""
+
+    connect: float = 5.0
+    statement: float = 30.0
+
+    def postgres_connect_args(self) -> dict[str, Any]:
+        """psycopg's connection options: the connect timeout and a server-side statement timeout."""
+        return {
+            "connect_timeout": max(1, math.ceil(self.connect)),
+            "options": f"-c statement_timeout={round(self.statement * 1000)}",
+        }
+
+
+def make_engine(url: str, timeouts: Timeouts = Timeouts()) -> AsyncEngine:
     """Create the async engine for `url`.
 
     SQLite gets one connection: the embedded database runs in one process, and
     serialising its transactions in the pool is what makes counting (the daily
     kudos allowance, outbox claims) race-free without `database is locked` errors.
+    SQL parameters are never put in error messages (they hold what people wrote).
     """
     url = async_url(url)
     if url.startswith("sqlite"):
         # the one connection runs its calls inline: see bot.sqlite_inline for why that is safe
         engine = create_async_engine(
-            url, pool_size=1, max_overflow=0, pool_timeout=60,
+            url, pool_size=1, max_overflow=0, pool_timeout=60, hide_parameters=True,
             async_creator=sqlite_inline.opener(make_url(url).database or ":memory:"),
         )
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         return engine
     # no pre-ping: a round trip per checkout costs more than the rare reconnect (OperationalError is
     # answered politely and the pool replaces dead connections)
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    return create_async_engine(
+        url, pool_size=10, max_overflow=20, pool_recycle=1800, pool_timeout=timeouts.connect,
+        hide_parameters=True, connect_args=timeouts.postgres_connect_args(),
+    )
 
 
 def make_sync_engine(url: str) -> Engine:
     """Create a synchronous engine (Alembic and maintenance commands)."""
-    engine = create_engine(sync_url(url))
+    engine = create_engine(sync_url(url), hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
     return engine
@@ -91,9 +114,10 @@ def make_sync_engine(url: str) -> Engine:
 class Database:
     """The process's database: an engine and a session factory."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, timeouts: Timeouts = Timeouts()) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.timeouts = timeouts
+        self.engine = make_engine(url, timeouts)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @property
@@ -133,6 +157,26 @@ class Database:
     async def close(self) -> None:
         """Release every pooled connection."""
         await self.engine.dispose()
+
+
+async def within(seconds: float, work: Awaitable[T]) -> T | None:
+    """`work`'s result, or None when it takes longer than `seconds`.
+
+    The work runs in its own task, which is cancelled and left behind when the time is up:
+    a database that holds traffic could keep even the cancellation's clean-up waiting.
+    """
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if done:
+        return task.result()
+    task.cancel()
+    task.add_done_callback(_retrieve)
+    return None
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not log "exception was never retrieved"
 
 
 def _current_revision(conn: Connection) -> str | None:

@@ -81,10 +81,10 @@ class Engine:
             outcome = "duplicate" if reply.duplicate else ("refused" if reply.refused else "ok")
         except OperationalError:
             log.exception("dispatch.database_unavailable", route=interaction.route)
-            reply, outcome = Reply(ephemeral=notice(t._(UNAVAILABLE))), "error"
+            reply, outcome = Reply(ephemeral=notice(t._(UNAVAILABLE)), failed=True), "error"
         except Exception:
             log.exception("dispatch.failed", route=interaction.route)
-            reply, outcome = Reply(ephemeral=notice(t._(APOLOGY))), "error"
+            reply, outcome = Reply(ephemeral=notice(t._(APOLOGY)), failed=True), "error"
         INTERACTIONS.labels(platform, kind, outcome).inc()
         INTERACTION_SECONDS.labels(platform, kind).observe(time.perf_counter() - started)
         return reply

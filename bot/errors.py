@@ -17,6 +17,10 @@ class DatabaseBehindError(FivefoldError):
     """The database schema is older than the code; `fivefold migrate` fixes it."""
 
 
+class DatabaseInUseError(FivefoldError):
+    """Another Fivefold process already serves this SQLite file (it is one process's database)."""
+
+
 class UserFacingError(FivefoldError):
     """An error whose (translatable) message is shown to the member who caused it.
 

@@ -182,3 +182,4 @@ class Reply:
     form_errors: dict[str, str] = field(default_factory=dict)
     duplicate: bool = False
     refused: bool = False
+    failed: bool = False  # nothing could be committed (e.g. the database is down): the platform should retry

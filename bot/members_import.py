@@ -103,6 +103,7 @@ def _parse_row(line: int, raw: dict[str | None, str | list[str] | None]) -> tupl
     cells = {str(name): (value or "").strip() for name, value in raw.items() if isinstance(value, str | None)}
     errors = [f"{name} is longer than {limit} characters"
               for name, limit in LIMITS.items() if len(cells.get(name, "")) > limit]
+    errors += [f"{name} contains a NUL character" for name, value in cells.items() if "\x00" in value]
     platform_id, email = cells.get("platform_id") or None, (cells.get("email") or "").lower() or None
     if not platform_id and not email:
         errors.append("platform_id or email is required")

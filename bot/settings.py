@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     slack_burst: int = Field(20, ge=1, alias="FIVEFOLD_SLACK_BURST")
     scheduler_interval_seconds: float = Field(30.0, gt=0, alias="FIVEFOLD_SCHEDULER_INTERVAL_SECONDS")
     member_sync_hours: float = Field(24.0, gt=0, alias="FIVEFOLD_MEMBER_SYNC_HOURS")
+    header_timeout_seconds: float = Field(10.0, gt=0, le=300, alias="FIVEFOLD_HEADER_TIMEOUT_SECONDS")
+    db_connect_timeout_seconds: float = Field(5.0, gt=0, le=300, alias="FIVEFOLD_DB_CONNECT_TIMEOUT_SECONDS")
+    db_statement_timeout_seconds: float = Field(30.0, gt=0, le=3600, alias="FIVEFOLD_DB_STATEMENT_TIMEOUT_SECONDS")
 
     @field_validator("database_url")
     @classmethod

@@ -6,9 +6,27 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from bot.db import Database, head_revision
+from bot.db import Database, head_revision, within
 
+READY_SECONDS = 1.5  # a database that does not answer within this is unreachable
 router = APIRouter()
+
+
+async def read_body_limited(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is over `limit` bytes.
+
+    A declared `Content-Length` over the limit is refused before anything is read, and
+    the stream is cut off as soon as it passes the limit, so a big body never sits in memory.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared and (not (declared.isascii() and declared.isdigit()) or len(declared) > 12 or int(declared) > limit):
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
 
 
 @router.get("/healthz", include_in_schema=False)
@@ -17,13 +35,22 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
+async def _revision_if_up(db: Database) -> tuple[str | None] | None:
+    """The schema revision in a tuple (it may be None), or None when the database fails."""
+    try:
+        return (await db.schema_revision(),)
+    except Exception:
+        return None
+
+
 @router.get("/readyz", include_in_schema=False)
 async def readyz(request: Request) -> JSONResponse:
     """Readiness: the database answers and its schema is at the newest migration."""
     db: Database = request.app.state.db
-    if not await db.ping():
+    found = await within(READY_SECONDS, _revision_if_up(db))
+    if found is None:
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    current, head = await db.schema_revision(), head_revision()
+    current, head = found[0], head_revision()
     if current != head:
         body = {"status": "unavailable", "database": "behind", "at": current, "head": head}
         return JSONResponse(body, status_code=503)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -21,6 +22,41 @@ from tests.fakes.slack_api import FakeSlack
 from tests.slack_requests import SIGNING_SECRET, SlackSender
 
 BACKENDS = ["sqlite", "postgresql"]
+# Log events that mean a bug in the server: a test fails when one appears (see `server_errors`)
+BUG_EVENTS = {"slack.listener_failed", "dispatch.failed"}
+WATCHED_LOGGERS = ("adapters", "bot", "programs", "slack_bolt", "uvicorn.error")
+
+
+class ServerErrors(logging.Handler):
+    """Collects log records that reveal a server exception (a listener or handler that raised)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = record.msg.get("event") if isinstance(record.msg, dict) else record.getMessage()
+        if event in BUG_EVENTS or record.name.startswith(("slack_bolt", "uvicorn.error")):
+            self.found.append(f"{record.name}: {event}")
+
+
+@pytest.fixture(autouse=True)
+def server_errors(request: pytest.FixtureRequest) -> Iterator[ServerErrors]:
+    """Fail the test when the server logged an exception it did not expect (a bug).
+
+    Handlers sit on Fivefold's and the SDKs' own loggers: the app's logging set-up replaces
+    the root logger's handlers, never these. A test that provokes such a record on purpose
+    is marked `allow_server_errors`.
+    """
+    collector = ServerErrors()
+    loggers = [logging.getLogger(name) for name in WATCHED_LOGGERS]
+    for logger in loggers:
+        logger.addHandler(collector)
+    yield collector
+    for logger in loggers:
+        logger.removeHandler(collector)
+    if collector.found and request.node.get_closest_marker("allow_server_errors") is None:
+        pytest.fail("the server logged exceptions: " + "; ".join(collector.found), pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -51,6 +51,10 @@ def test_parse_reports_every_bad_row_with_its_line():
     ]
 
 
+def test_parse_refuses_nul_characters():
+    assert problems_of("platform_id,department\nU1,Sup\x00port\n") == ["line 2: department contains a NUL character"]
+
+
 @pytest.mark.parametrize("header", ["department,country", "platform_id,team", ""])
 def test_parse_refuses_a_header_without_an_id_column_or_with_unknown_columns(header):
     problems = problems_of(header + "\nx,y\n")

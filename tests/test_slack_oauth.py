@@ -6,10 +6,12 @@ import re
 
 import httpx
 
+from bot.crypto import TokenCipher
 from tests.conftest import ALICE, BOB, Served, make_settings, scalar, wait_until
 from tests.slack_requests import SlackSender
 
 TEAM2, TOKEN2 = "T0TEAM002", "xoxb-team-two-secret-token"
+WEBHOOK = "https://hooks.slack.invalid/services/T0TEAM002/B1/secret-webhook"
 
 
 def test_install_stores_an_encrypted_token_that_later_requests_use(database_url, fake_slack, sql):
@@ -17,6 +19,8 @@ def test_install_stores_an_encrypted_token_that_later_requests_use(database_url,
         "ok": True, "app_id": "A0001", "authed_user": {"id": ALICE}, "scope": "commands,chat:write",
         "token_type": "bot", "access_token": TOKEN2, "bot_user_id": "UBOT0002",
         "team": {"id": TEAM2, "name": "Team Two"}, "enterprise": None, "is_enterprise_install": False,
+        "incoming_webhook": {"channel": "#general", "channel_id": "C0GENERAL", "url": WEBHOOK,
+                             "configuration_url": "https://fivefold-test.slack.invalid/services/B1"},
     }
     settings = make_settings(database_url, fake_slack.url, SLACK_BOT_TOKEN=None,
                              SLACK_CLIENT_ID="111.222", SLACK_CLIENT_SECRET="client-secret")
@@ -33,6 +37,9 @@ def test_install_stores_an_encrypted_token_that_later_requests_use(database_url,
         stored = scalar(sql, "select bot_token from slack_bots where team_id = :t", t=TEAM2)
         assert stored.startswith("fv1:") and TOKEN2 not in stored
         assert TOKEN2 not in str(scalar(sql, "select bot_token from slack_installations"))
+        webhook = scalar(sql, "select incoming_webhook_url from slack_installations")
+        assert webhook.startswith("fv1:") and "secret-webhook" not in webhook  # anyone with it can post
+        assert TokenCipher(settings.secret_key.get_secret_value()).decrypt(webhook) == WEBHOOK
 
         sender = SlackSender(served.base_url)
         response = sender.command("/kudos", f"<@{BOB}> welcome aboard", user=ALICE, team=TEAM2)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -30,6 +30,7 @@ BOT_SCOPES = [
 ]
 EVENTS = ["reaction_added", "reaction_removed", "app_home_opened", "team_join", "user_change"]
 ANY = re.compile(r".*")
+RETRY_LATER = "fivefold_retry_later"  # set in the Bolt context: the event's work was not committed
 # Answer after the engine has committed; and leave the signature check to
 # adapters.slack.http, which has done it (401) before Bolt sees a request.
 BOLT_OPTIONS: dict[str, Any] = {"process_before_response": True, "request_verification_enabled": False}
@@ -121,10 +122,14 @@ class SlackAdapter:
         else:
             await ack()
 
-    async def _on_event(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def _on_event(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                        context: AsyncBoltContext) -> None:
         interaction = inbound.interaction_from_event(body)
         reply = await self._dispatch(interaction) if interaction else Reply()
         await ack()
+        if reply.failed:  # answered non-2xx by adapters.slack.http, so Slack sends the event again
+            context[RETRY_LATER] = True
+            return
         user = interaction.actor.member_external_id if interaction else None
         if reply.home and user:
             await client.views_publish(user_id=user, view=render.render_home(reply.home))

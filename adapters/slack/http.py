@@ -1,88 +1,89 @@
-"""The Slack HTTP endpoints, mounted into Fivefold's FastAPI app."""
+"""The Slack HTTP endpoints, mounted into Fivefold's FastAPI app.
+
+`POST /slack/events` runs, in order: the size limit (413, by `Content-Length` and while
+reading), the signature (401, over the raw bytes, nothing parsed), one validation of the
+body against `adapters.slack.payloads` (400, or a polite refusal for typed text Fivefold
+can't take), and only then Bolt, which sees the validated fields alone.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs
 
 import structlog
 from fastapi import APIRouter, Request, Response
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-from slack_sdk.signature import SignatureVerifier
+from fastapi.responses import JSONResponse
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler, to_starlette_response
+from slack_bolt.async_app import AsyncBoltRequest
 
-from adapters.slack.app import SlackAdapter
+from adapters.slack import render
+from adapters.slack.app import RETRY_LATER, SlackAdapter
+from adapters.slack.signature import SlackSignature
+from adapters.slack.validate import Checked, check_body
+from bot.db import within
+from bot.engine import notice
+from bot.i18n import N_, translator
+from bot.web import read_body_limited
 
 MAX_BODY = 1_000_000
+# notices Fivefold only takes note of: Slack dropping events (rate limit), a modal closed
+ACKNOWLEDGED_ONLY = frozenset({"app_rate_limited", "view_closed"})
+TEXT_REFUSED = N_(
+    "That text is too long or contains a character Fivefold can't store. Nothing was saved; "
+    "please shorten it and try again."
+)
 log = structlog.get_logger(__name__)
 
 
-def _is(value: Any, kind: type) -> bool:
-    return isinstance(value, kind) and bool(value)
+def refusal_response(checked: Checked, locale: str) -> Response:
+    """The polite answer to typed text Fivefold can't take (nothing was stored)."""
+    text = translator(locale)._(TEXT_REFUSED)
+    if checked.refused_kind == "slash_command":
+        return JSONResponse(render.render_message(notice(text)))
+    if checked.refused_kind == "view_submission" and checked.refused_block:
+        return JSONResponse({"response_action": "errors", "errors": {checked.refused_block: text}})
+    return Response(status_code=200)  # an event or a shortcut on a huge message: acknowledged, ignored
 
 
-SHAPES: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "event_callback": lambda p: _is(p.get("event"), dict) and _is(p["event"].get("type"), str)
-    and _is(p.get("event_id"), str),
-    "url_verification": lambda p: _is(p.get("challenge"), str),
-    "app_rate_limited": lambda p: True,
-    "block_actions": lambda p: _is(p.get("user"), dict) and _is(p.get("actions"), list)
-    and all(isinstance(a, dict) and _is(a.get("action_id"), str) for a in p["actions"]),
-    "view_submission": lambda p: _is(p.get("user"), dict) and _is(p.get("view"), dict)
-    and _is(p["view"].get("type"), str) and _is(p["view"].get("callback_id"), str)
-    and isinstance(p["view"].get("state", {}).get("values"), dict),
-    "view_closed": lambda p: _is(p.get("view"), dict) and _is(p["view"].get("type"), str),
-    "shortcut": lambda p: _is(p.get("user"), dict) and _is(p.get("callback_id"), str)
-    and _is(p.get("trigger_id"), str),
-    "message_action": lambda p: _is(p.get("user"), dict) and _is(p.get("callback_id"), str)
-    and _is(p.get("trigger_id"), str) and _is(p.get("message"), dict),
-}
-
-
-def well_formed(body: bytes, content_type: str) -> bool:
-    """True when `body` has the shape of a request Slack sends and Fivefold handles."""
-    try:
-        text = body.decode("utf-8")
-        if content_type.startswith("application/json"):
-            data = json.loads(text)
-        else:
-            fields = parse_qs(text, strict_parsing=True)
-            if "payload" not in fields:
-                return all(_is(fields.get(k, [""])[0], str) for k in ("command", "team_id", "user_id", "trigger_id"))
-            data = json.loads(fields["payload"][0])
-    except (UnicodeDecodeError, ValueError):
-        return False
-    if not isinstance(data, dict):
-        return False
-    shape = SHAPES.get(str(data.get("type")))
-    return shape is not None and shape(data)
+async def _listener_failed(error: Exception, body: dict[str, Any]) -> None:
+    """A listener raised: a bug. Logged with its traceback; Bolt answers 500 (Slack retries)."""
+    log.error("slack.listener_failed", kind=body.get("type") or body.get("command"), exc_info=error)
 
 
 def slack_router(adapter: SlackAdapter, signing_secret: str) -> APIRouter:
-    """`POST /slack/events` and, in OAuth mode, `GET /slack/install` and `/slack/oauth_redirect`.
-
-    Signatures are checked first (401), then the body's shape (400), and only then
-    does Bolt see the request, so a malformed payload can never reach a listener.
-    """
+    """`POST /slack/events` and, in OAuth mode, `GET /slack/install` and `/slack/oauth_redirect`."""
     router = APIRouter()
     handler = AsyncSlackRequestHandler(adapter.app)
-    verifier = SignatureVerifier(signing_secret)
+    signature = SlackSignature(signing_secret)
+    locale = adapter.settings.default_locale
+    # a request waits at most for a connection and a statement; past that the database is not answering
+    bound = adapter.settings.db_connect_timeout_seconds + adapter.settings.db_statement_timeout_seconds
+    adapter.app.error(_listener_failed)
 
     @router.post("/slack/events", include_in_schema=False)
     async def events(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await read_body_limited(request, MAX_BODY)
+        if body is None:
             return Response("payload too large", status_code=413)
-        if not verifier.is_valid_request(body, dict(request.headers)):
+        headers = request.headers
+        if not signature.is_valid(body, headers.get("x-slack-request-timestamp"), headers.get("x-slack-signature")):
             return Response("invalid signature", status_code=401)
-        if not well_formed(body, request.headers.get("content-type", "")):
-            return Response("malformed payload", status_code=400)
-        response = await handler.handle(request)
-        if response.status_code >= 500:  # Bolt could not process a payload we let through
-            log.warning("slack.unprocessable_payload", status=response.status_code)
-            return Response("malformed payload", status_code=400)
-        return response
+        checked = check_body(body, headers.get("content-type", ""))
+        if checked.body is None:
+            return refusal_response(checked, locale) if checked.refused_kind else Response(
+                "malformed payload", status_code=400
+            )
+        if checked.body.get("type") in ACKNOWLEDGED_ONLY:  # nothing for Bolt (it would answer 404)
+            log.info("slack.notice", kind=checked.body["type"], minute=checked.body.get("minute_rate_limited"))
+            return Response(status_code=200)
+        bolt_request = AsyncBoltRequest(body=checked.body, headers=dict(headers), mode="socket_mode")
+        bolt_response = await within(bound, adapter.app.async_dispatch(bolt_request))
+        if bolt_response is None:  # the database holds traffic: free the connection, let Slack retry
+            log.warning("slack.request_timed_out", seconds=bound)
+            return Response("timed out; please retry", status_code=503)
+        if bolt_request.context.get(RETRY_LATER):
+            return Response("could not store this event; please retry", status_code=503)
+        return to_starlette_response(bolt_response)
 
     if adapter.app.oauth_flow is not None:
 

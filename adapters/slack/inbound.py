@@ -1,4 +1,8 @@
-"""Slack payloads (already verified by Bolt) translated into neutral interactions."""
+"""Slack payloads translated into neutral interactions.
+
+Every body here was validated by `adapters.slack.validate` (only its validated fields reach
+Bolt and these functions), so the translators read it as it is, without checking again.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,6 @@ SPECIAL = re.compile(r"<!(here|channel|everyone)(?:\|[^>]*)?>")
 SUBTEAM = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
 LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 DUPLICATE_SUFFIX = re.compile(r"~\d+$")
-
-
-class MalformedPayload(ValueError):
-    """A verified request whose body is not what Slack sends."""
 
 
 def unescape(text: str) -> str:
@@ -41,36 +41,23 @@ def split_mentions(text: str) -> tuple[str, tuple[str, ...]]:
     return re.sub(r"[ \t]+", " ", unescape(text)).strip(), mentions
 
 
-def _require(body: dict[str, Any], *path: str) -> Any:
-    value: Any = body
-    for key in path:
-        if not isinstance(value, dict) or key not in value:
-            raise MalformedPayload(f"missing {'.'.join(path)}")
-        value = value[key]
-    return value
-
-
 def _team_id(body: dict[str, Any]) -> str:
+    # the validation (adapters.slack.payloads) guarantees one of these is there
     team = body.get("team")
-    team_id = body.get("team_id") or (team.get("id") if isinstance(team, dict) else team)
-    if not team_id:
-        user = body.get("user")
-        team_id = user.get("team_id") if isinstance(user, dict) else None
-    if not isinstance(team_id, str) or not team_id:
-        raise MalformedPayload("missing team id")
-    return team_id
+    if team is not None:
+        return str(team["id"])
+    return str(body.get("team_id") or body["user"]["team_id"])
 
 
 def _actor(body: dict[str, Any], user_id: str, locale: str | None = None) -> Actor:
-    team = body.get("team")
-    name = body.get("team_domain") or (team.get("domain", "") if isinstance(team, dict) else "")
-    return Actor(PLATFORM, _team_id(body), user_id, tenant_name=name or "", locale=locale)
+    name = body.get("team_domain") or (body.get("team") or {}).get("domain", "")
+    return Actor(PLATFORM, _team_id(body), user_id, tenant_name=name, locale=locale or None)
 
 
 def command_from_slash(body: dict[str, Any]) -> Command:
     """`/kudos …` becomes the `kudos` command; `/cx word …` becomes the `word` command."""
-    slash = str(_require(body, "command")).lstrip("/").lower()
-    text, mentions = split_mentions(str(body.get("text", "")))
+    slash = body["command"].lstrip("/").lower()
+    text, mentions = split_mentions(body.get("text", ""))
     name = slash
     if slash == "cx":
         word, _, rest = text.partition(" ")
@@ -78,8 +65,7 @@ def command_from_slash(body: dict[str, Any]) -> Command:
         if name == "kudos":
             text = rest.strip()
     return Command(
-        actor=_actor(body, str(_require(body, "user_id"))),
-        dedupe_key=f"cmd:{_require(body, 'trigger_id')}",
+        actor=_actor(body, body["user_id"]), dedupe_key=f"cmd:{body['trigger_id']}",
         name=name, text=text, mentions=mentions, channel_id=body.get("channel_id"),
     )
 
@@ -87,12 +73,12 @@ def command_from_slash(body: dict[str, Any]) -> Command:
 def action_from_shortcut(body: dict[str, Any]) -> Action:
     """Global and message shortcuts ("Give kudos") become the `kudos.shortcut` action."""
     message = body.get("message") or {}
-    channel = body.get("channel") or {}
+    user = body["user"]
     return Action(
-        actor=_actor(body, str(_require(body, "user", "id")), _require(body, "user").get("locale")),
-        dedupe_key=f"shortcut:{_require(body, 'trigger_id')}",
+        actor=_actor(body, user["id"], user.get("locale")),
+        dedupe_key=f"shortcut:{body['trigger_id']}",
         action_id="kudos.shortcut",
-        channel_id=channel.get("id"),
+        channel_id=(body.get("channel") or {}).get("id"),
         message_author_id=message.get("user"),
         message_text=message.get("text"),
     )
@@ -100,22 +86,19 @@ def action_from_shortcut(body: dict[str, Any]) -> Action:
 
 def action_from_block_action(body: dict[str, Any]) -> Action:
     """A button press in a message or the home tab."""
-    actions = _require(body, "actions")
-    if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict):
-        raise MalformedPayload("no action")
-    pressed = actions[0]
-    channel = body.get("channel") or (body.get("container") or {})
+    pressed, user = body["actions"][0], body["user"]
+    channel = body.get("channel") or {}
     return Action(
-        actor=_actor(body, str(_require(body, "user", "id")), _require(body, "user").get("locale")),
-        dedupe_key=f"action:{_require(body, 'trigger_id')}",
-        action_id=DUPLICATE_SUFFIX.sub("", str(pressed.get("action_id", ""))),
-        value=str(pressed.get("value") or ""),
-        channel_id=channel.get("id") or channel.get("channel_id"),
+        actor=_actor(body, user["id"], user.get("locale")),
+        dedupe_key=f"action:{body['trigger_id']}",
+        action_id=DUPLICATE_SUFFIX.sub("", pressed["action_id"]),
+        value=pressed.get("value") or "",
+        channel_id=channel.get("id") or (body.get("container") or {}).get("channel_id"),
     )
 
 
 def _input_value(element: dict[str, Any]) -> str | list[str]:
-    kind = element.get("type")
+    kind = element["type"]
     if kind == "multi_users_select":
         return list(element.get("selected_users") or [])
     if kind == "users_select":
@@ -124,48 +107,46 @@ def _input_value(element: dict[str, Any]) -> str | list[str]:
         return [option["value"] for option in element.get("selected_options") or []]
     if kind == "static_select":
         option = element.get("selected_option")
-        return str(option["value"]) if option else ""
-    return str(element.get("value") or "")
+        return option["value"] if option else ""
+    return element.get("value") or ""
 
 
 def submission_from_view(body: dict[str, Any]) -> Submission:
     """A submitted modal: each input block's value keyed by its block id."""
-    view = _require(body, "view")
-    state = _require(view, "state", "values")
+    view = body["view"]
     values: dict[str, str | list[str]] = {}
-    for block_id, elements in state.items():
+    for block_id, elements in view["state"]["values"].items():
         for element in elements.values():
             values[block_id] = _input_value(element)
     return Submission(
-        actor=_actor(body, str(_require(body, "user", "id"))),
-        dedupe_key=f"view:{_require(view, 'id')}:{view.get('hash', '')}",
-        form_id=str(_require(view, "callback_id")),
+        actor=_actor(body, body["user"]["id"]),
+        dedupe_key=f"view:{view['id']}:{view.get('hash', '')}",
+        form_id=view["callback_id"],
         values=values,
-        state=str(view.get("private_metadata") or ""),
+        state=view.get("private_metadata", ""),
     )
 
 
 def interaction_from_event(body: dict[str, Any]) -> Interaction | None:
     """Events API callbacks Fivefold acts on (None for the rest)."""
-    event = _require(body, "event")
-    kind = event.get("type")
-    event_id = f"event:{_require(body, 'event_id')}"
+    event = body["event"]
+    kind = event["type"]
+    event_id = f"event:{body['event_id']}"
     if kind in ("reaction_added", "reaction_removed"):
-        item = event.get("item") or {}
-        if item.get("type") != "message" or not event.get("item_user"):
+        item = event["item"]
+        if item["type"] != "message" or not event.get("item_user"):
             return None
         return Reaction(
-            actor=_actor(body, str(_require(event, "user"))), dedupe_key=event_id,
-            emoji=str(event.get("reaction", "")), added=kind == "reaction_added",
-            item_author_id=str(event["item_user"]), channel_id=str(item.get("channel", "")),
-            message_ref=str(item.get("ts", "")),
+            actor=_actor(body, event["user"]), dedupe_key=event_id,
+            emoji=event["reaction"], added=kind == "reaction_added",
+            item_author_id=event["item_user"], channel_id=item.get("channel", ""),
+            message_ref=item.get("ts", ""),
         )
     if kind == "app_home_opened" and event.get("tab", "home") == "home":
-        return Event(actor=_actor(body, str(_require(event, "user"))), dedupe_key=None, name="home_opened")
+        return Event(actor=_actor(body, event["user"]), dedupe_key=None, name="home_opened")
     if kind in ("team_join", "user_change"):
-        user = _require(event, "user")
         name = "member_joined" if kind == "team_join" else "member_changed"
-        return Event(actor=_actor(body, str(_require(user, "id"))), dedupe_key=event_id, name=name)
+        return Event(actor=_actor(body, event["user"]["id"]), dedupe_key=event_id, name=name)
     return None
 
 

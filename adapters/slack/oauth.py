@@ -20,14 +20,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.crypto import TokenCipher
 
-TOKEN_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token")
+# encrypted at rest: the tokens, and the incoming webhook URL (anyone holding it can post to the channel)
+ENCRYPTED_FIELDS = ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token", "incoming_webhook_url")
 INSTALLATIONS, BOTS, STATES = "slack_installations", "slack_bots", "slack_oauth_states"
 
 
 def slack_tables(metadata: sqlalchemy.MetaData) -> None:
     """Add Slack's installation, bot and OAuth-state tables to `metadata` (for Alembic).
 
-    Token columns are widened to TEXT because they hold ciphertext.
+    The encrypted columns are widened to TEXT because they hold ciphertext.
     """
     if INSTALLATIONS in metadata.tables:
         return
@@ -35,7 +36,7 @@ def slack_tables(metadata: sqlalchemy.MetaData) -> None:
         SQLAlchemyInstallationStore.build_installations_table(metadata, INSTALLATIONS),
         SQLAlchemyInstallationStore.build_bots_table(metadata, BOTS),
     ):
-        for name in TOKEN_FIELDS:
+        for name in ENCRYPTED_FIELDS:
             if name in table.c:
                 table.c[name].type = sqlalchemy.Text()
     SQLAlchemyOAuthStateStore.build_oauth_states_table(metadata, STATES)
@@ -43,14 +44,17 @@ def slack_tables(metadata: sqlalchemy.MetaData) -> None:
 
 def _transform(original: Any, change: Any) -> Any:
     obj = copy.copy(original)
-    for name in TOKEN_FIELDS:
+    for name in ENCRYPTED_FIELDS:
         if hasattr(obj, name):
             setattr(obj, name, change(getattr(obj, name)))
     return obj
 
 
 class EncryptedInstallationStore(AsyncInstallationStore):
-    """Wraps Slack's async SQLAlchemy store: tokens are encrypted before they are written."""
+    """Wraps Slack's async SQLAlchemy store: secrets are encrypted before they are written.
+
+    Values stored in clear before (an older Fivefold's webhook URLs) are read as they are.
+    """
 
     def __init__(self, client_id: str, engine: AsyncEngine, cipher: TokenCipher) -> None:
         self.inner = AsyncSQLAlchemyInstallationStore(client_id=client_id, engine=engine)

@@ -108,9 +108,16 @@ async def patch(
     return CampaignOut.model_validate(campaign)
 
 
-@router.delete("/{campaign_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{campaign_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Stop a campaign (a soft stop)",
+    responses={204: {"description": "Stopped. The campaign remains, with `active: false`: `GET` still "
+                                    "shows it, and `PATCH` with `active: true` starts it again."}},
+)
 async def delete(campaign_id: ResourceId, session: SessionDep, key: AdminKey) -> Response:
-    """Stop the campaign: no new occurrences, and its unsent deliveries are skipped."""
+    """Stop the campaign: no new occurrences, and its unsent deliveries are skipped.
+
+    Nothing is deleted: the campaign and its history stay, marked `active: false`.
+    """
     await deactivate_campaign(session, await _owned(session, key, campaign_id))
     await _commit(session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -13,7 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.api.keys import Role, find_api_key
 from bot.db import Database
 
-bearer = HTTPBearer(auto_error=False, description="An API key from `fivefold apikey create`.")
+bearer = HTTPBearer(
+    auto_error=False,
+    description="An API key from `fivefold apikey create`, sent as `Authorization: Bearer <key>`. "
+                "The scheme is case-insensitive (`bearer <key>` is accepted too), as RFC 7235 says.",
+)
 
 
 async def _session(request: Request) -> AsyncIterator[AsyncSession]:

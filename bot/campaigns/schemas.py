@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
+from bot.api.fields import Label, NoNul, PlatformId
 from bot.campaigns.models import Lever
 
 RECIPIENT = "recipient"
@@ -33,24 +34,24 @@ class Strict(BaseModel):
 class ButtonIn(Strict):
     """A link button under the message."""
 
-    label: str = Field(min_length=1, max_length=75)
+    label: NoNul = Field(min_length=1, max_length=75)
     url: HttpUrl
 
 
 class LocalizedText(Strict):
     """The message in one more language."""
 
-    text: str = Field(min_length=1, max_length=3000)
-    header: str | None = Field(None, max_length=150)
+    text: NoNul = Field(min_length=1, max_length=3000)
+    header: NoNul | None = Field(None, max_length=150)
 
 
 class MessageIn(Strict):
     """The campaign's message; `translations` maps `pl`/`uk` to localized text."""
 
-    text: str = Field(min_length=1, max_length=3000)
-    header: str | None = Field(None, max_length=150)
+    text: NoNul = Field(min_length=1, max_length=3000)
+    header: NoNul | None = Field(None, max_length=150)
     link: HttpUrl | None = None
-    link_label: str | None = Field(None, max_length=200)
+    link_label: NoNul | None = Field(None, max_length=200)
     image_url: HttpUrl | None = None
     button: ButtonIn | None = None
     translations: dict[Literal["en", "pl", "uk"], LocalizedText] = Field(default_factory=dict)
@@ -66,23 +67,23 @@ class Members(Strict):
     """Listed members, by platform id."""
 
     kind: Literal["members"]
-    members: list[str] = Field(min_length=1, max_length=50_000)
+    members: list[PlatformId] = Field(min_length=1, max_length=50_000)
 
 
 class Channel(Strict):
     """One post in a channel."""
 
     kind: Literal["channel"]
-    channel: str = Field(min_length=1, max_length=128)
+    channel: NoNul = Field(min_length=1, max_length=128)
 
 
 class Segment(Strict):
     """Members whose attributes match every given filter."""
 
     kind: Literal["segment"]
-    department: list[str] | None = None
-    location: list[str] | None = None
-    country: list[str] | None = None
+    department: list[Label] | None = Field(None, max_length=1000)
+    location: list[Label] | None = Field(None, max_length=1000)
+    country: list[Label] | None = Field(None, max_length=1000)
     started_after: dt.date | None = None
     started_before: dt.date | None = None
 
@@ -108,7 +109,7 @@ class Once(Strict):
 
     kind: Literal["once"]
     at: dt.datetime
-    timezone: str = "UTC"
+    timezone: NoNul = Field("UTC", max_length=64)
 
     _zone = field_validator("timezone")(check_zone)
 
@@ -117,8 +118,8 @@ class Recurring(Strict):
     """A cron schedule (`0 9 * * mon`) at a wall-clock time in `timezone`."""
 
     kind: Literal["recurring"]
-    cron: str = Field(min_length=9, max_length=100)
-    timezone: str = "UTC"
+    cron: NoNul = Field(min_length=9, max_length=100)
+    timezone: NoNul = Field("UTC", max_length=64)
     skip_weekends: bool = False
     skip_holidays: bool = False
 
@@ -142,7 +143,7 @@ Schedule = Annotated[Once | Recurring, Field(discriminator="kind")]
 class CampaignIn(Strict):
     """`POST /api/v1/campaigns`."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: NoNul = Field(min_length=1, max_length=200)
     lever: Lever
     message: MessageIn
     audience: Audience
@@ -152,7 +153,7 @@ class CampaignIn(Strict):
 class CampaignPatch(Strict):
     """`PATCH /api/v1/campaigns/{id}`: any subset of the fields, and `active`."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: NoNul | None = Field(None, min_length=1, max_length=200)
     lever: Lever | None = None
     message: MessageIn | None = None
     audience: Audience | None = None

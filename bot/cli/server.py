@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import gc
 import signal
-from typing import Annotated, Any
+from typing import IO, Annotated, Any
 
 import typer
 
 from bot.cli.base import cli, composition, console, settings
+from bot.cli.protocol import header_timeout_protocol
 from bot.db import Database
 from bot.db import migrate as run_migrations
-from bot.errors import DatabaseBehindError
+from bot.errors import DatabaseBehindError, DatabaseInUseError
 from bot.settings import Role, Settings
+from bot.sqlite_lock import lock_sqlite_file
 
 
 @cli.command()
@@ -35,12 +37,13 @@ def serve(
     import uvicorn
 
     config = settings()
+    _hold_the_database(config)
     if migrate_first:
         run_migrations(config.database_url)
     if not _schema_ok(config):
         raise typer.Exit(1)
     uvicorn.run("bot.cli.server:served_app", factory=True, host=host, port=port, log_config=None,
-                proxy_headers=True)
+                proxy_headers=True, http=header_timeout_protocol(config.header_timeout_seconds))
 
 
 def served_app() -> Any:
@@ -56,6 +59,20 @@ def served_app() -> Any:
     gc.collect()
     gc.freeze()
     return app
+
+
+_held: list[IO[str]] = []  # the SQLite lock file, open (and locked) until the process ends
+
+
+def _hold_the_database(config: Settings) -> None:
+    """Refuse to start when another process serves the same SQLite file."""
+    try:
+        lock = lock_sqlite_file(config.database_url)
+    except DatabaseInUseError as exc:
+        console.print(f"[red]Not starting:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if lock is not None:
+        _held.append(lock)
 
 
 def _schema_ok(config: Settings) -> bool:
@@ -81,6 +98,7 @@ def _schema_ok(config: Settings) -> bool:
 def worker() -> None:
     """Run only the delivery worker (FIVEFOLD_ROLE=worker)."""
     config = settings()
+    _hold_the_database(config)
     if not _schema_ok(config):
         raise typer.Exit(1)
 

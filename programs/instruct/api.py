@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import AdminKey, Principal, ReaderKey, SessionDep
-from bot.api.errors import conflict, not_found
+from bot.api.errors import ResourceId, conflict, not_found
 from bot.models import Tenant, utcnow
 from programs.instruct.enrol import enroll_external_ids
 from programs.instruct.models import Track
@@ -50,13 +50,13 @@ async def list_tracks(session: SessionDep, key: ReaderKey) -> list[TrackOut]:
 
 
 @router.get("/{track_id}")
-async def get_track(track_id: int, session: SessionDep, key: ReaderKey) -> TrackOut:
+async def get_track(track_id: ResourceId, session: SessionDep, key: ReaderKey) -> TrackOut:
     """One track with its lessons, progress counts and each enrolled member's progress."""
     return await track_out(session, await _owned(session, key, track_id), with_members=True)
 
 
 @router.patch("/{track_id}")
-async def patch_track(track_id: int, patch: TrackPatch, session: SessionDep, key: AdminKey) -> TrackOut:
+async def patch_track(track_id: ResourceId, patch: TrackPatch, session: SessionDep, key: AdminKey) -> TrackOut:
     """Change a track's settings (name, cadence, send time, weekends, onboarding, active)."""
     track = update_track(await _owned(session, key, track_id), patch)
     session.add(track)
@@ -64,8 +64,12 @@ async def patch_track(track_id: int, patch: TrackPatch, session: SessionDep, key
     return await track_out(session, track)
 
 
-@router.delete("/{track_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def deactivate(track_id: int, session: SessionDep, key: AdminKey) -> Response:
+@router.delete(
+    "/{track_id}", status_code=status.HTTP_204_NO_CONTENT, summary="Deactivate a track (a soft stop)",
+    responses={204: {"description": "Deactivated. The track and its progress remain, with `active: false`; "
+                                    "`PATCH` with `active: true` resumes it."}},
+)
+async def deactivate(track_id: ResourceId, session: SessionDep, key: AdminKey) -> Response:
     """Deactivate a track: no further lessons are sent; progress is kept."""
     track = await _owned(session, key, track_id)
     track.active = False
@@ -74,7 +78,7 @@ async def deactivate(track_id: int, session: SessionDep, key: AdminKey) -> Respo
 
 
 @router.post("/{track_id}/enroll")
-async def enroll(track_id: int, data: EnrollIn, session: SessionDep, key: AdminKey) -> EnrollOut:
+async def enroll(track_id: ResourceId, data: EnrollIn, session: SessionDep, key: AdminKey) -> EnrollOut:
     """Enrol members by platform id; lesson 1 is due at each one's next send time."""
     track = await _owned(session, key, track_id)
     if not track.active:

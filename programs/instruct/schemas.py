@@ -6,6 +6,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
+from bot.api.fields import NoNul, PlatformId
 from programs.instruct.cadence import parse_send_time
 
 
@@ -24,10 +25,10 @@ def _valid_time(value: str | None) -> str | None:
 class QuizIn(Strict):
     """A one-question quiz: 2–5 options (button labels), the correct one by index."""
 
-    question: str = Field(min_length=1, max_length=500)
-    options: list[str] = Field(min_length=2, max_length=5)
-    correct: int = Field(ge=0)
-    explanation: str = Field("", max_length=1000)
+    question: NoNul = Field(min_length=1, max_length=500)
+    options: list[NoNul] = Field(min_length=2, max_length=5)
+    correct: int = Field(ge=0, le=4)
+    explanation: NoNul = Field("", max_length=1000)
 
     @field_validator("options")
     @classmethod
@@ -46,8 +47,8 @@ class QuizIn(Strict):
 class LessonIn(Strict):
     """One micro-lesson."""
 
-    title: str = Field(min_length=1, max_length=150)
-    text: str = Field(min_length=1, max_length=2500)
+    title: NoNul = Field(min_length=1, max_length=150)
+    text: NoNul = Field(min_length=1, max_length=2500)
     link: HttpUrl | None = None
     quiz: QuizIn | None = None
 
@@ -55,11 +56,11 @@ class LessonIn(Strict):
 class TrackIn(Strict):
     """`POST /api/v1/tracks`: a track in one language with its lessons, in order."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: NoNul = Field(min_length=1, max_length=200)
     locale: Literal["en", "pl", "uk"] = "en"
     onboarding: bool = False
     cadence_days: int = Field(1, ge=1, le=90)
-    send_time: str = "10:00"
+    send_time: NoNul = Field("10:00", max_length=16)
     skip_weekends: bool = True
     lessons: list[LessonIn] = Field(min_length=1, max_length=100)
 
@@ -69,10 +70,10 @@ class TrackIn(Strict):
 class TrackPatch(Strict):
     """`PATCH /api/v1/tracks/{id}`: any subset of the settings (lessons are fixed once created)."""
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: NoNul | None = Field(None, min_length=1, max_length=200)
     onboarding: bool | None = None
     cadence_days: int | None = Field(None, ge=1, le=90)
-    send_time: str | None = None
+    send_time: NoNul | None = Field(None, max_length=16)
     skip_weekends: bool | None = None
     active: bool | None = None
 
@@ -82,7 +83,7 @@ class TrackPatch(Strict):
 class EnrollIn(Strict):
     """`POST /api/v1/tracks/{id}/enroll`: members by platform id."""
 
-    members: list[str] = Field(min_length=1, max_length=50_000)
+    members: list[PlatformId] = Field(min_length=1, max_length=50_000)
 
 
 class LessonOut(BaseModel):

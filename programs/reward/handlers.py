@@ -6,7 +6,7 @@ from bot.context import Context
 from bot.interactions import Action, Command, Event, Kind, Reaction, Reply, Submission
 from bot.router import Router
 from programs.reward import cards, views
-from programs.reward.kudos import KudosRequest, give_kudos, take_back
+from programs.reward.kudos import KudosRequest, already_given, give_kudos, take_back
 from programs.reward.parse import parse_kudos_text
 from programs.reward.stats import leaderboard, member_stats
 from programs.reward.values import tenant_values
@@ -57,6 +57,9 @@ async def reaction(ctx: Context, event: Reaction) -> Reply:
     if not event.added:
         await take_back(ctx, receiver_external_id=event.item_author_id, source_ref=source_ref)
         return Reply()
+    receiver = ctx.members.get(event.item_author_id)
+    if receiver is not None and await already_given(ctx, receiver, source_ref):
+        return Reply()  # the same reaction again under another event id: given once already
     gift = await give_kudos(ctx, KudosRequest(
         receiver_ids=[event.item_author_id], message=ctx.t._("Kudos for this message"),
         values=[], channel_id=None, source="reaction", source_ref=source_ref,

@@ -19,8 +19,8 @@ from bot.messages import CommandRef
 from bot.models import Member, TargetKind
 from bot.outbox import Outgoing, enqueue_all
 from programs.reward import cards
-from programs.reward.models import Kudos, KudosTag, KudosValue
-from programs.reward.values import tenant_values
+from programs.reward.models import Kudos, KudosTag
+from programs.reward.values import ValueTag, tenant_values
 
 MAX_MESSAGE = 1000
 
@@ -92,7 +92,7 @@ async def resolve_receivers(ctx: Context, external_ids: Sequence[str]) -> list[M
     return receivers
 
 
-async def resolve_values(ctx: Context, slugs: Sequence[str]) -> list[KudosValue]:
+async def resolve_values(ctx: Context, slugs: Sequence[str]) -> list[ValueTag]:
     """The tagged values, refusing unknown ones with the list of valid tags."""
     assert ctx.tenant.id is not None
     known = {value.slug: value for value in await tenant_values(ctx.session, ctx.tenant.id)}
@@ -147,7 +147,7 @@ async def give_kudos(ctx: Context, request: KudosRequest) -> Gift:
 
 async def _store(
     ctx: Context, gift: Gift, request: KudosRequest, message: str,
-    values: list[KudosValue], day: dt.date,
+    values: list[ValueTag], day: dt.date,
 ) -> None:
     assert ctx.tenant.id is not None and ctx.member.id is not None
     rows = [
@@ -183,6 +183,16 @@ async def _announce(ctx: Context, gift: Gift, message: str, channel_id: str | No
             locale=locale, message=cards.receiver_dm(locale, ctx.member, message, gift.values, channel_id),
         ))
     await enqueue_all(ctx.session, outgoing)
+
+
+async def already_given(ctx: Context, receiver: Member, source_ref: str) -> bool:
+    """True when the actor already gave `receiver` kudos for `source_ref` (one message: once)."""
+    found = await ctx.session.execute(
+        select(Kudos.id).where(
+            Kudos.giver_id == ctx.member.id, Kudos.receiver_id == receiver.id, Kudos.source_ref == source_ref,
+        ).limit(1)
+    )
+    return found.first() is not None
 
 
 async def take_back(ctx: Context, *, receiver_external_id: str, source_ref: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import select
@@ -11,10 +12,21 @@ from bot.cache import PerDatabaseCache
 from bot.db import dialect_of, upsert_insert
 from programs.reward.models import DEFAULT_VALUES, KudosValue
 
-_cache: PerDatabaseCache[list[KudosValue]] = PerDatabaseCache(ttl=60.0)
+
+@dataclass(frozen=True, slots=True)
+class ValueTag:
+    """A kudos value as plain data: safe to keep across sessions (ORM rows are not)."""
+
+    id: int
+    slug: str
 
 
-async def tenant_values(session: AsyncSession, tenant_id: int) -> Sequence[KudosValue]:
+# Holds ValueTags only: an ORM row would be bound to the session that loaded it, and once that
+# session rolled back (a refused kudos) every later reader would get DetachedInstanceError.
+_cache: PerDatabaseCache[list[ValueTag]] = PerDatabaseCache(ttl=60.0)
+
+
+async def tenant_values(session: AsyncSession, tenant_id: int) -> Sequence[ValueTag]:
     """The tenant's active values in display order (cached for a minute; defaults when none).
 
     Only committed rows are cached: defaults seeded here belong to this transaction,
@@ -28,14 +40,13 @@ async def tenant_values(session: AsyncSession, tenant_id: int) -> Sequence[Kudos
     return await _load_values(session, tenant_id)
 
 
-async def _load_values(session: AsyncSession, tenant_id: int) -> list[KudosValue]:
+async def _load_values(session: AsyncSession, tenant_id: int) -> list[ValueTag]:
     query = (
-        select(KudosValue)
-        .where(KudosValue.tenant_id == tenant_id)
+        select(KudosValue.id, KudosValue.slug)
+        .where(KudosValue.tenant_id == tenant_id, KudosValue.active == True)  # noqa: E712
         .order_by(KudosValue.position, KudosValue.slug)  # type: ignore[arg-type]
     )
-    rows = (await session.execute(query)).scalars().all()
-    return [row for row in rows if row.active]
+    return [ValueTag(id=row.id, slug=row.slug) for row in await session.execute(query)]
 
 
 async def seed_default_values(session: AsyncSession, tenant_id: int) -> None:
