@@ -23,6 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ISSUER = "https://api.botframework.com"
 APP_ID = "00000000-0000-4000-8000-00000000f1ve"
 BOT_TOKEN = "fake-bot-access-token"
+# what Teams answers `POST /v3/conversations` for a user the app is not installed for
+NOT_IN_ROSTER = {"code": "Forbidden", "message": "The bot is not part of the conversation roster."}
 ENDORSED_KID, UNENDORSED_KID = "teams-key", "skype-only-key"
 
 
@@ -70,6 +72,8 @@ class FakeBotFramework:
         self.members: dict[str, dict[str, Any]] = {}
         self.scripts: list[Scripted] = []
         self.refused: list[str] = []
+        # Teams user ids the app is not installed for: `POST /v3/conversations` answers 403
+        self.not_installed: set[str] = set()
         self.token_requests = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -172,7 +176,13 @@ class FakeBotFramework:
         conversation = unquote(parts[3]) if len(parts) > 3 else ""
         if method == "GET" and "/members/" in path:
             member = self.members.get(unquote(parts[-1]))
-            return (200, member, {}) if member else (404, {"error": {"code": "NotFound"}}, {})
+            if member is None:
+                missing = {"code": "MemberNotFoundInConversation", "message": "Member not found."}
+                return 404, {"error": missing}, {}
+            return 200, member, {}
+        if path == "/v3/conversations" and self._refuses_install(body):
+            self.refused.append("/v3/conversations")
+            return 403, {"error": NOT_IN_ROSTER}, {}
         with self._lock:
             for scripted in self.scripts:
                 if path.startswith("/v3/conversations/") and scripted.conversation in (
@@ -186,6 +196,10 @@ class FakeBotFramework:
         if path == "/v3/conversations":
             return 201, {"id": f"a:personal-{next(self._ids)}", "serviceUrl": self.url}, {}
         return 201, {"id": f"1700000000{next(self._ids):03d}"}, {}
+
+    def _refuses_install(self, body: dict[str, Any]) -> bool:
+        members = body.get("members") or [{}]
+        return str(members[0].get("id")) in self.not_installed
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
