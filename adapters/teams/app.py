@@ -19,7 +19,7 @@ from botbuilder.core import (
 from botbuilder.schema import Activity
 from botframework.connector.auth import ClaimsIdentity
 
-from adapters.teams import forms, inbound, notices, references, render
+from adapters.teams import forms, inbound, notices, references, render, shape
 from adapters.teams.auth import Identity, TokenVerifier
 from adapters.teams.connector import AioHttpBotAdapter
 from adapters.teams.credentials import BotCredentials
@@ -93,7 +93,9 @@ class TeamsAdapter:
             log.warning("teams.token_unavailable", exc_info=True)
         claims = ClaimsIdentity(identity.claims if identity else {}, True)
         return await self.adapter.process_activity_with_identity(
-            Activity().deserialize(activity), claims, partial(self._turn, activity)
+            Activity().deserialize(shape.for_botbuilder(activity)),
+            claims,
+            partial(self._turn, activity),
         )
 
     async def _turn(self, raw: dict[str, Any], turn_context: TurnContext) -> None:
@@ -118,8 +120,11 @@ class TeamsAdapter:
                 await self._answer(raw, interaction, reply, notes, turn_context)
             except Exception:  # the change is committed; a failed answer must not cause a retry
                 log.exception("teams.answer_failed", route=interaction.route)
-        if installed and inbound.conversation_kind(raw) == "personal":
-            await self.invokes.post_home(raw, turn_context)
+        if installed and raw["type"] == "installationUpdate":
+            try:  # the welcome is a courtesy: the install itself is recorded
+                await self.invokes.post_home(raw, turn_context)
+            except Exception:
+                log.exception("teams.home_failed")
 
     async def _reply(
         self, raw: dict[str, Any], interaction: Interaction, turn_context: TurnContext
@@ -130,11 +135,12 @@ class TeamsAdapter:
         if resolved.unresolved:
             return Reply(ephemeral=notices.unresolved(locale, resolved.unresolved), refused=True), []
         interaction = resolved.interaction
-        reply = await self.engine.dispatch(interaction, self.port)
         others = [m for m in interaction.mentioned if m != interaction.actor.member_external_id]
-        if reply.refused or reply.duplicate or not others:
-            return reply, []
+        # before the dispatch: a 1:1 chat created here is the one the worker's DM then uses
         waiting = await self.reach.not_installed(interaction.actor.tenant_external_id, others)
+        reply = await self.engine.dispatch(interaction, self.port)
+        if reply.refused or reply.duplicate:
+            return reply, []
         return reply, [notices.not_installed(locale, name) for name in waiting]
 
     def _wake_worker(self) -> None:

@@ -40,6 +40,11 @@ def task_card(title: str, card: dict[str, Any]) -> Body:
     return {"task": {"type": "continue", "value": {"title": title, "card": attachment}}}
 
 
+def ok(body: Body) -> InvokeResponse:
+    """An HTTP 200 invoke response with `body` (Teams reads the outcome from the body)."""
+    return InvokeResponse(status=200, body=body)
+
+
 def not_supported(name: str, locale: str | None) -> Body:
     """The "not supported" answer in the shape the invoke's family expects."""
     text = notices.not_supported(locale)
@@ -86,7 +91,7 @@ class Invokes:
         response = (
             await handler(raw)
             if handler and as_str(as_dict(raw.get("from")).get("aadObjectId"))
-            else InvokeResponse(200, not_supported(name, as_str(raw.get("locale")) or None))
+            else ok(not_supported(name, as_str(raw.get("locale")) or None))
         )
         await turn_context.send_activity(Activity(type="invokeResponse", value=response))
 
@@ -97,7 +102,7 @@ class Invokes:
         """The message action opens the kudos form, pre-filled with the message's author."""
         value = as_dict(raw.get("value"))
         if as_str(value.get("commandId")) != GIVE_KUDOS:
-            return InvokeResponse(200, not_supported(as_str(raw.get("name")), raw.get("locale")))
+            return ok(not_supported(as_str(raw.get("name")), raw.get("locale")))
         author, name = message_author(value)
         sender = as_str(raw["from"]["aadObjectId"])
         action = Action(
@@ -109,10 +114,10 @@ class Invokes:
         )
         reply = await self._dispatch(action)
         if reply.form is None:
-            return InvokeResponse(200, task_message(self._text(reply)))
+            return ok(task_message(self._text(reply)))
         names = {author: name} if author and name else {}
         card = forms.render_form(reply.form, locale=action.actor.locale, names=names)
-        return InvokeResponse(200, task_card(reply.form.title, card))
+        return ok(task_card(reply.form.title, card))
 
     async def submit_action(self, raw: dict[str, Any]) -> InvokeResponse:
         """The message action's form was submitted: the kudos are given (or refused)."""
@@ -120,19 +125,19 @@ class Invokes:
         sender = as_str(raw["from"]["aadObjectId"])
         submission = inbound.from_card_submit({**raw, "value": as_dict(value.get("data"))}, sender)
         if submission is None:
-            return InvokeResponse(200, not_supported(as_str(raw.get("name")), raw.get("locale")))
+            return ok(not_supported(as_str(raw.get("name")), raw.get("locale")))
         reply = await self._dispatch(submission)
-        return InvokeResponse(200, task_message(self._text(reply)))
+        return ok(task_message(self._text(reply)))
 
     async def card_action(self, raw: dict[str, Any]) -> InvokeResponse:
         """Universal Actions: the Home card's refresh shows the member's current figures."""
         action = as_dict(as_dict(raw.get("value")).get("action"))
         if as_str(action.get("verb")) != HOME_REFRESH:
-            return InvokeResponse(200, not_supported(as_str(raw.get("name")), raw.get("locale")))
+            return ok(not_supported(as_str(raw.get("name")), raw.get("locale")))
         card = await self.home(raw)
         if card is None:
-            return InvokeResponse(200, not_supported(as_str(raw.get("name")), raw.get("locale")))
-        return InvokeResponse(200, {"statusCode": 200, "type": render.CARD_TYPE, "value": card})
+            return ok(not_supported(as_str(raw.get("name")), raw.get("locale")))
+        return ok({"statusCode": 200, "type": render.CARD_TYPE, "value": card})
 
     async def home(self, raw: dict[str, Any]) -> dict[str, Any] | None:
         """The member's Home card (stats, allowance left, leaderboard), or None."""
