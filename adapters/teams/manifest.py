@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from adapters.teams.icons import color_icon, outline_icon
+from adapters.teams.invokes import GIVE_KUDOS
 
 SCHEMA = "https://developer.microsoft.com/en-us/json-schemas/teams/v1.16/MicrosoftTeams.schema.json"
 COMMANDS = [
@@ -68,6 +69,21 @@ def teams_manifest(
                             {"title": title, "description": description}
                             for title, description in COMMANDS
                         ],
+                    }
+                ],
+            }
+        ],
+        "composeExtensions": [
+            {
+                "botId": app_id,
+                "commands": [
+                    {
+                        "id": GIVE_KUDOS,
+                        "type": "action",
+                        "title": "Give kudos",
+                        "description": "Thank the author of this message",
+                        "context": ["message"],
+                        "fetchTask": True,
                     }
                 ],
             }

@@ -58,6 +58,12 @@ def test_manifest_teams_writes_a_valid_package(tmp_path):
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
     assert titles == ["kudos", "stats", "leaderboard", "ambassador", "story", "help"]
     assert manifest["validDomains"] == ["ff.example.com"]
+    (extension,) = manifest["composeExtensions"]
+    assert extension["botId"] == APP_ID
+    (action,) = extension["commands"]
+    assert (action["id"], action["type"], action["context"], action["fetchTask"]) == (
+        "giveKudos", "action", ["message"], True
+    )
     assert color[:2] == (192, 192)
     assert outline[:2] == (32, 32)
     rows = outline[2]
