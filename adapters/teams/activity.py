@@ -28,8 +28,8 @@ def tenant_id(activity: dict[str, Any]) -> str:
 def validate(activity: Any) -> dict[str, Any]:
     """The activity when it has what every translation needs, else MalformedActivity."""
     problem = shape.problems(activity)
-    if problem is not None:
-        raise MalformedActivity(problem)
+    if problem is not None or not isinstance(activity, dict):
+        raise MalformedActivity(problem or "not a JSON object")
     if not as_str(activity.get("type")):
         raise MalformedActivity("not an activity")
     for name in ("conversation", "from", "recipient"):

@@ -16,7 +16,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity
 
 from adapters.teams import forms, inbound, notices, render
-from adapters.teams.activity import as_dict, as_str
+from adapters.teams.activity import as_dict, as_str, channel_id
 from bot.interactions import Action, Event, Interaction, Reply
 from bot.messages import Message
 
@@ -109,7 +109,7 @@ class Invokes:
             actor=inbound.actor(raw, sender),
             dedupe_key=None,
             action_id="kudos.shortcut",
-            channel_id=inbound.channel_id(raw),
+            channel_id=channel_id(raw),
             message_author_id=author if author != sender else None,
         )
         reply = await self._dispatch(action)

@@ -30,15 +30,15 @@ class Open(BaseModel):
 class Account(Open):
     id: Id | None = None
     name: Name | None = None
-    aadObjectId: ShortId | None = None  # noqa: N815 - the Bot Framework's spelling
+    aadObjectId: ShortId | None = None
     role: ShortId | None = None
 
 
 class ConversationShape(Open):
     id: Url
-    conversationType: ShortId | None = None  # noqa: N815
-    tenantId: ShortId | None = None  # noqa: N815
-    isGroup: bool | None = None  # noqa: N815
+    conversationType: ShortId | None = None
+    tenantId: ShortId | None = None
+    isGroup: bool | None = None
     name: Name | None = None
 
 
@@ -70,21 +70,21 @@ class ActivityShape(Open):
     id: Url | None = None
     name: Name | None = None
     action: ShortId | None = None
-    channelId: ShortId | None = None  # noqa: N815
-    serviceUrl: Url  # noqa: N815
+    channelId: ShortId | None = None
+    serviceUrl: Url
     from_: Account = Field(alias="from")
     recipient: Account
     conversation: ConversationShape
-    channelData: ChannelData | None = None  # noqa: N815
+    channelData: ChannelData | None = None
     entities: list[Entity] | None = None
-    membersAdded: list[Account] | None = None  # noqa: N815
-    membersRemoved: list[Account] | None = None  # noqa: N815
+    membersAdded: list[Account] | None = None
+    membersRemoved: list[Account] | None = None
     text: Annotated[str, StringConstraints(max_length=MAX_TEXT)] | None = None
-    textFormat: ShortId | None = None  # noqa: N815
+    textFormat: ShortId | None = None
     locale: Locale | None = None
     timestamp: ShortId | None = None
-    localTimestamp: ShortId | None = None  # noqa: N815
-    replyToId: Url | None = None  # noqa: N815
+    localTimestamp: ShortId | None = None
+    replyToId: Url | None = None
 
 
 def problems(body: Any) -> str | None:

@@ -89,5 +89,5 @@ def test_personal_install_posts_a_home_card_that_refreshes(teams, bot_framework,
     assert answer["type"] == "application/vnd.microsoft.card.adaptive"
     texts = " ".join(str(e.get("text", "")) for e in answer["value"]["body"])
     assert "4 kudos left to give today" in texts
-    facts = [e for e in answer["value"]["body"] if e["type"] == "FactSet"][0]["facts"]
+    facts = next(e for e in answer["value"]["body"] if e["type"] == "FactSet")["facts"]
     assert facts[0]["value"].startswith("1 in all")
