@@ -23,6 +23,7 @@ from adapters.teams import forms, inbound, notices, references, render, shape
 from adapters.teams.auth import Identity, TokenVerifier
 from adapters.teams.connector import AioHttpBotAdapter
 from adapters.teams.credentials import BotCredentials
+from adapters.teams.graph import GraphReader
 from adapters.teams.invokes import Invokes
 from adapters.teams.port import TeamsPort
 from adapters.teams.reach import MemberReach
@@ -70,6 +71,10 @@ class TeamsAdapter:
             app_id=app_id,
             rate=settings.teams_rate_per_second,
         )
+        if app_id:
+            self.port.graph = GraphReader(
+                app_id, password, login_url=settings.teams_login_url, graph_url=settings.teams_graph_url
+            )
         self.reach = MemberReach(self.store, self.port, db)
         self.invokes = Invokes(self)
         self.verifier = (

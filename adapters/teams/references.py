@@ -90,6 +90,9 @@ def conversation_from_activity(activity: dict[str, Any]) -> Conversation:
     kind = conversation_kind(activity)
     conversation["id"] = channel_id(activity) or conversation["id"]
     conversation.setdefault("tenantId", tenant_id(activity))
+    group = as_str(as_dict(as_dict(activity.get("channelData")).get("team")).get("aadGroupId"))
+    if kind == "channel" and group:  # Graph names a channel's team by its group id
+        conversation["aadGroupId"] = group
     reference = {
         "user": activity.get("from"),
         "bot": activity.get("recipient"),
