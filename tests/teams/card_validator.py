@@ -1,4 +1,5 @@
-"""The official `adaptivecards` SDK (node), validating cards at the version each declares.
+"""Microsoft's validators (node): the `adaptivecards` SDK, at the version each card declares,
+and the Teams app manifest JSON schema bundled in `@microsoft/app-manifest`.
 
 `tests/teams/validators/` pins the SDK in a lockfile; `npm ci` installs it there on
 first use. Without node or the registry the tests skip locally and fail in CI.
@@ -6,6 +7,7 @@ first use. Without node or the registry the tests skip locally and fail in CI.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -30,13 +32,15 @@ def ensure_installed() -> str:
     if node is None or npm is None:
         _unavailable("node/npm not on PATH")
     assert node is not None and npm is not None
-    if not (VALIDATORS / "node_modules" / "adaptivecards").is_dir():
-        done = subprocess.run(
-            [npm, "ci", "--no-audit", "--no-fund"],
-            cwd=VALIDATORS, capture_output=True, text=True, timeout=300, check=False,
-        )
-        if done.returncode != 0:
-            _unavailable(f"npm ci failed: {done.stderr[-2000:]}")
+    with (VALIDATORS / ".install.lock").open("w") as lock:  # parallel test runs install once
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (VALIDATORS / "node_modules" / ".package-lock.json").is_file():
+            done = subprocess.run(
+                [npm, "ci", "--no-audit", "--no-fund"],
+                cwd=VALIDATORS, capture_output=True, text=True, timeout=300, check=False,
+            )
+            if done.returncode != 0:
+                _unavailable(f"npm ci failed: {done.stderr[-2000:]}")
     return node
 
 
@@ -48,3 +52,14 @@ def validate_cards(node: str, cards: dict[str, dict[str, Any]]) -> dict[str, lis
         input=json.dumps(cases), capture_output=True, text=True, timeout=120, check=True,
     )
     return {result["name"]: result["errors"] for result in json.loads(done.stdout)}
+
+
+def validate_manifest(node: str, manifest: dict[str, Any], localizations: dict[str, Any]) -> dict[str, list[str]]:
+    """Schema errors of a Teams manifest and of each localization file, by file."""
+    done = subprocess.run(
+        [node, str(VALIDATORS / "validate-manifest.js")],
+        input=json.dumps({"manifest": manifest, "localizations": localizations}),
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    errors: dict[str, list[str]] = json.loads(done.stdout)
+    return errors
