@@ -1,8 +1,8 @@
 """Microsoft's validators (node): the `adaptivecards` SDK, at the version each card declares,
 and the Teams app manifest JSON schema bundled in `@microsoft/app-manifest`.
 
-`tests/teams/validators/` pins the SDK in a lockfile; `npm ci` installs it there on
-first use. Without node or the registry the tests skip locally and fail in CI.
+`tests/teams/validators/` pins them in a lockfile; `npm ci` installs them there on
+first use (and again when the lockfile is newer than the install). Without node or the registry the tests skip locally and fail in CI.
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ def ensure_installed() -> str:
     assert node is not None and npm is not None
     with (VALIDATORS / ".install.lock").open("w") as lock:  # parallel test runs install once
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (VALIDATORS / "node_modules" / ".package-lock.json").is_file():
+        installed = VALIDATORS / "node_modules" / ".package-lock.json"
+        locked = VALIDATORS / "package-lock.json"
+        if not installed.is_file() or installed.stat().st_mtime < locked.stat().st_mtime:
             done = subprocess.run(
                 [npm, "ci", "--no-audit", "--no-fund"],
                 cwd=VALIDATORS, capture_output=True, text=True, timeout=300, check=False,
