@@ -23,7 +23,7 @@ from sqlmodel import col
 
 from adapters.teams import inbound
 from adapters.teams.activity import as_dict, as_str
-from adapters.teams.port import TeamsPort, Unreachable, _status
+from adapters.teams.port import TeamsPort, Unreachable, classify
 from adapters.teams.references import account_from_member
 from adapters.teams.store import TeamsStore
 from bot.db import Database
@@ -31,7 +31,6 @@ from bot.interactions import Command, Interaction
 from bot.models import Delivery, DeliveryStatus, TargetKind, Tenant, utcnow
 
 log = structlog.get_logger(__name__)
-NOT_INSTALLED = frozenset({403, 404})
 REQUEUE_WITHIN = dt.timedelta(days=30)
 
 
@@ -105,14 +104,17 @@ class MemberReach:
             try:
                 await self.port.open_personal(tenant, aad)
             except Unreachable:
-                names.append(aad)
+                names.append(await self._name(tenant, aad))
             except HttpOperationError as error:
-                if _status(error)[0] in NOT_INSTALLED:
-                    account = await self.store.account(tenant, aad)
-                    names.append(account.name if account and account.name else aad)
+                if classify(error).reason == "unreachable":  # Teams' 403/404: not installed for them
+                    names.append(await self._name(tenant, aad))
             except Exception:  # the worker retries the DM; this is only a courtesy check
                 log.info("teams.reach_check_failed", member=aad, exc_info=True)
         return names
+
+    async def _name(self, tenant: str, aad_object_id: str) -> str:
+        account = await self.store.account(tenant, aad_object_id)
+        return account.name if account and account.name else aad_object_id
 
     async def installed(self, tenant: str, aad_object_id: str) -> int:
         """Queue again the DMs that waited for this member's install; returns how many."""

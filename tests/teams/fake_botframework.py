@@ -79,6 +79,7 @@ class FakeBotFramework:
         self.not_installed: set[str] = set()
         self.graph_calls: list[str] = []
         self.graph_forbidden = False  # the tenant did not grant the Graph read permissions
+        self.hold = 0.0  # seconds a posted activity's answer is held back (a crash window)
         self.token_requests = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -203,6 +204,9 @@ class FakeBotFramework:
             self.posted.append(Posted(method, path, conversation, body, auth, activity_id))
         if path == "/v3/conversations":
             return 201, {"id": f"a:personal-{next(self._ids)}", "serviceUrl": self.url}, {}
+        deadline = time.monotonic() + self.hold
+        while time.monotonic() < deadline and self.hold:  # posted, but the answer is late
+            time.sleep(0.05)
         return 201, {"id": activity_id}, {}
 
     # --- Microsoft Graph (the reads reconciliation needs) -------------------
@@ -276,13 +280,16 @@ class FakeBotFramework:
                     self.command, path, body, self.headers.get("Authorization") or ""
                 )
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:  # the caller died waiting (a killed worker)
+                    self.close_connection = True
 
             do_GET = do_POST
 

@@ -27,9 +27,10 @@ from bot.messages import Message, Text, compose
 from bot.models import Member, TargetKind, Tenant, utcnow
 from bot.runtime import Runtime
 from bot.worker import DeliveryWorker
-from tests.conftest import make_settings, scalar
+from tests.conftest import make_settings, scalar, wait_until
 from tests.teams.activities import CHANNEL, PEOPLE, TENANT, activity
 from tests.teams.fake_botframework import APP_ID, FakeBotFramework
+from tests.workers import Process, kill_all, start_worker, wait_idle, worker_env
 
 NAMES = ("alice", "bob", "carol")
 GROUP = "0f1e2d3c-aaaa-4bbb-8ccc-00000000team"
@@ -205,3 +206,39 @@ def test_graph_throttling_delays_the_retry_instead_of_sending_blind(fake, databa
     run_worker_until_settled(runtime_for(database_url, fake), sql)
     per_conversation = Counter(p.conversation for p in fake.activities())
     assert per_conversation == Counter({f"a:1personal-{n}": 1 for n in NAMES} | {CHANNEL: 1})
+
+
+def test_a_worker_killed_between_send_and_commit_is_reconciled_by_the_next(fake, database_url, sql, tmp_path):
+    """kill -9 while Teams holds the answers to posts it already took: no post is repeated."""
+    seeding = runtime_for(database_url, fake)
+    asyncio.run(seed(seeding, fake))
+    asyncio.run(seeding.db.close())
+    env = worker_env(
+        database_url, fake.url, MICROSOFT_APP_ID=APP_ID, MICROSOFT_APP_PASSWORD="test-password",
+        TEAMS_LOGIN_URL=fake.url, TEAMS_GRAPH_URL=fake.url + "v1.0", FIVEFOLD_TEAMS_RATE_PER_SECOND=1000,
+        FIVEFOLD_DELIVERY_LEASE_SECONDS=2,
+    )
+    fake.hold = 20.0
+    processes: list[Process] = []
+    try:
+        first = start_worker(env, tmp_path / "first.log")
+        processes.append(first)
+        wait_until(lambda: len(fake.activities()) == len(NAMES) + 1, timeout=30, message="all posted")
+        first.kill()  # SIGKILL: Teams took every post, nothing was committed
+        fake.hold = 0.0
+        assert scalar(sql, "select count(*) from delivery where status = 'in_flight'") == len(NAMES) + 1
+        second = start_worker(env, tmp_path / "second.log")
+        processes.append(second)
+        wait_idle(second)
+        wait_until(
+            lambda: scalar(sql, "select count(*) from delivery where status = 'sent'") == len(NAMES) + 1,
+            timeout=30, message="all recorded",
+        )
+    finally:
+        kill_all(processes)
+    per_conversation = Counter(p.conversation for p in fake.activities())
+    assert per_conversation == Counter({f"a:1personal-{n}": 1 for n in NAMES} | {CHANNEL: 1})
+    with sql.connect() as conn:
+        recorded = {row[0] for row in conn.execute(text("select platform_message_id from delivery"))}
+    assert recorded == {f"{p.conversation}:{p.activity_id}" for p in fake.activities()}
+    assert processes[1].output().count("delivery.reconciled") == len(NAMES) + 1
