@@ -111,6 +111,7 @@ class TeamsAdapter:
         conversation = references.conversation_from_activity(raw)
         if references.uninstalled(raw):
             await self.store.forget_conversation(tenant, conversation.conversation_id)
+            self.reach.reachable.forget((tenant, conversation.member_id))
         else:
             await self.store.save_conversation(tenant, conversation)
         installed = references.installed_by(raw)

@@ -25,7 +25,7 @@ from adapters.teams import inbound
 from adapters.teams.activity import as_dict, as_str
 from adapters.teams.port import TeamsPort, Unreachable, classify
 from adapters.teams.references import account_from_member
-from adapters.teams.store import TeamsStore
+from adapters.teams.store import TeamsStore, WriteMemo
 from bot.db import Database
 from bot.interactions import Command, Interaction
 from bot.models import Delivery, DeliveryStatus, TargetKind, Tenant, utcnow
@@ -57,6 +57,8 @@ class MemberReach:
 
     def __init__(self, store: TeamsStore, port: TeamsPort, db: Database) -> None:
         self.store, self.port, self.db = store, port, db
+        self.reachable = WriteMemo()  # members with a 1:1 chat: no query on each mention
+
 
     async def lookup(self, turn_context: TurnContext, tenant: str, user_id: str) -> str | None:
         """The AAD object id of a Teams user id: stored, else asked of the connector (and stored)."""
@@ -99,10 +101,11 @@ class MemberReach:
         """Names of the members the app is not installed for (a 1:1 chat cannot be created)."""
         names: list[str] = []
         for aad in aad_object_ids:
-            if await self.store.personal_reference(tenant, aad) is not None:
+            if self.reachable.unchanged((tenant, aad), True):
                 continue
             try:
-                await self.port.open_personal(tenant, aad)
+                await self.port.open_personal(tenant, aad)  # the stored chat, else a new one
+                self.reachable.wrote((tenant, aad), True)
             except Unreachable:
                 names.append(await self._name(tenant, aad))
             except HttpOperationError as error:
@@ -118,6 +121,7 @@ class MemberReach:
 
     async def installed(self, tenant: str, aad_object_id: str) -> int:
         """Queue again the DMs that waited for this member's install; returns how many."""
+        self.reachable.wrote((tenant, aad_object_id), True)
         now = utcnow()
         async with self.db.transaction() as session:
             tenant_ids = select(col(Tenant.id)).where(
