@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     )
     teams_openid_metadata_url: str | None = Field(None, alias="TEAMS_OPENID_METADATA_URL")
     teams_login_url: str = Field("https://login.microsoftonline.com", alias="TEAMS_LOGIN_URL")
+    teams_graph_url: str = Field("https://graph.microsoft.com/v1.0", alias="TEAMS_GRAPH_URL")
     teams_enabled_flag: bool = Field(False, alias="FIVEFOLD_TEAMS_ENABLED")
     # optional ceilings: below them the send rate is found from the platform's answers (429s)
     teams_rate_per_second: float | None = Field(None, gt=0, alias="FIVEFOLD_TEAMS_RATE_PER_SECOND")

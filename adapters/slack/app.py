@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import inbound, render
+from adapters.slack import dm, inbound, render
 from adapters.slack.oauth import EncryptedInstallationStore, state_store
 from adapters.slack.port import SlackPort
 from bot.crypto import TokenCipher
@@ -27,8 +27,10 @@ from bot.settings import Settings
 BOT_SCOPES = [
     "commands", "chat:write", "chat:write.public", "users:read", "users:read.email",
     "reactions:read", "channels:history", "groups:history", "im:history", "im:write",
+    "mpim:history",
 ]
 EVENTS = ["reaction_added", "reaction_removed", "app_home_opened", "team_join", "user_change"]
+DM_EVENT = "message.im"  # subscribed in the manifest; Bolt sees it as a `message` event
 ANY = re.compile(r".*")
 RETRY_LATER = "fivefold_retry_later"  # set in the Bolt context: the event's work was not committed
 # Answer after the engine has committed; and leave the signature check to
@@ -85,29 +87,33 @@ class SlackAdapter:
         app.view(ANY)(self._on_view)
         for name in EVENTS:
             app.event(name)(self._on_event)
+        app.event("message")(self._on_dm)
         app.event(ANY)(self._ignore)
 
     async def _ignore(self, ack: AsyncAck) -> None:
         await ack()
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        reply = await self._dispatch(inbound.command_from_slash(body))
+        command = inbound.command_from_slash(body)
+        reply = await self._dispatch(command)
         if reply.ephemeral:
             await ack(**render.render_message(reply.ephemeral))
         else:
             await ack()
-        await self._open_form(reply, body, client)
+        await self._open_form(reply, body, client, command)
 
     async def _on_shortcut(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        reply = await self._dispatch(inbound.action_from_shortcut(body))
+        action = inbound.action_from_shortcut(body)
+        reply = await self._dispatch(action)
         await ack()
-        await self._open_form(reply, body, client)
+        await self._open_form(reply, body, client, action)
         await self._tell(reply, client, body)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
-        reply = await self._dispatch(inbound.action_from_block_action(body))
+        action = inbound.action_from_block_action(body)
+        reply = await self._dispatch(action)
         await ack()
-        await self._open_form(reply, body, client)
+        await self._open_form(reply, body, client, action)
         await self._tell(reply, client, body)
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any]) -> None:
@@ -135,9 +141,22 @@ class SlackAdapter:
             await client.views_publish(user_id=user, view=render.render_home(reply.home))
         await self._tell(reply, client, body)
 
-    async def _open_form(self, reply: Reply, body: dict[str, Any], client: AsyncWebClient) -> None:
+    async def _on_dm(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
+        """A member wrote to the bot in its DM: answer there, as Teams does in a 1:1 chat."""
+        command = dm.command_from_dm(body)
+        reply = await self._dispatch(command) if command else Reply()
+        await ack()
+        if command and reply.ephemeral:
+            payload = render.render_message(reply.ephemeral)
+            await client.chat_postMessage(channel=body["event"]["channel"], **payload)
+
+    async def _open_form(
+        self, reply: Reply, body: dict[str, Any], client: AsyncWebClient, interaction: Interaction
+    ) -> None:
         if reply.form and body.get("trigger_id"):
-            await client.views_open(trigger_id=body["trigger_id"], view=render.render_modal(reply.form))
+            locale = interaction.actor.locale or self.settings.default_locale
+            view = render.render_modal(reply.form, locale=locale)
+            await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     async def _tell(self, reply: Reply, client: AsyncWebClient, body: dict[str, Any]) -> None:
         """Show an ephemeral reply outside a command's ack (shortcuts, buttons, reactions)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adapters.slack.app import BOT_SCOPES, EVENTS
+from adapters.slack.app import BOT_SCOPES, DM_EVENT, EVENTS
 
 
 def slack_manifest(url: str, *, name: str = "Fivefold", oauth: bool = False) -> dict[str, Any]:
@@ -37,7 +37,7 @@ def slack_manifest(url: str, *, name: str = "Fivefold", oauth: bool = False) -> 
         },
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
         "settings": {
-            "event_subscriptions": {"request_url": events_url, "bot_events": list(EVENTS)},
+            "event_subscriptions": {"request_url": events_url, "bot_events": [*EVENTS, DM_EVENT]},
             "interactivity": {"is_enabled": True, "request_url": events_url},
             "org_deploy_enabled": False,
             "socket_mode_enabled": False,

@@ -26,8 +26,14 @@ from slack_sdk.models.blocks import (
 )
 
 from bot import messages as m
+from bot.i18n import N_, translator
 
 TEXT_LIMIT = 3000
+# the same words as the Teams form says (one catalog entry)
+NO_CHOICES = N_(
+    "“{label}”: nothing to choose from yet. A Fivefold admin of this workspace can add "
+    "the values to choose from; the form works without them meanwhile."
+)
 
 
 def escape_mrkdwn(text: str) -> str:
@@ -134,6 +140,12 @@ def render_message(message: m.Message) -> dict[str, Any]:
     return {"text": escape_mrkdwn(message.fallback)[:TEXT_LIMIT] or " ", "blocks": render_blocks(message)}
 
 
+def _no_choices(spec: m.ChoiceInput, locale: str | None) -> Block:
+    """Said instead of a select with no options (Slack rejects those)."""
+    text = translator(locale)._(NO_CHOICES, label=spec.label)
+    return ContextBlock(elements=[MarkdownTextObject(text=escape_mrkdwn(text)[:TEXT_LIMIT])])
+
+
 def _input(spec: m.TextInput | m.MemberPicker | m.ChoiceInput) -> InputBlock:
     element: Any
     if isinstance(spec, m.TextInput):
@@ -156,12 +168,16 @@ def _input(spec: m.TextInput | m.MemberPicker | m.ChoiceInput) -> InputBlock:
     )
 
 
-def render_modal(form: m.Form) -> dict[str, Any]:
-    """A form as a Slack modal view."""
+def render_modal(form: m.Form, *, locale: str | None = None) -> dict[str, Any]:
+    """A form as a Slack modal view (`locale`: the member's, for what the renderer says)."""
     blocks: list[Block] = []
     if form.intro:
         blocks.append(SectionBlock(text=_markdown(form.intro)))
-    blocks.extend(_input(spec) for spec in form.inputs)
+    for spec in form.inputs:
+        if isinstance(spec, m.ChoiceInput) and not spec.choices:
+            blocks.append(_no_choices(spec, locale))
+        else:
+            blocks.append(_input(spec))
     return {
         "type": "modal",
         "callback_id": form.form_id,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.teams import shape
+
 
 class MalformedActivity(ValueError):
     """An authenticated request whose body is not a Bot Framework activity."""
@@ -25,7 +27,10 @@ def tenant_id(activity: dict[str, Any]) -> str:
 
 def validate(activity: Any) -> dict[str, Any]:
     """The activity when it has what every translation needs, else MalformedActivity."""
-    if not isinstance(activity, dict) or not as_str(activity.get("type")):
+    problem = shape.problems(activity)
+    if problem is not None or not isinstance(activity, dict):
+        raise MalformedActivity(problem or "not a JSON object")
+    if not as_str(activity.get("type")):
         raise MalformedActivity("not an activity")
     for name in ("conversation", "from", "recipient"):
         if not as_str(as_dict(activity.get(name)).get("id")):

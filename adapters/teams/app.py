@@ -6,7 +6,6 @@ the HTTP response, so a redelivered activity only finds its key.
 
 from __future__ import annotations
 
-import dataclasses
 from functools import partial
 from typing import Any
 
@@ -17,19 +16,22 @@ from botbuilder.core import (
     InvokeResponse,
     TurnContext,
 )
-from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 from botframework.connector.auth import ClaimsIdentity
 
-from adapters.teams import forms, inbound, references, render
+from adapters.teams import forms, inbound, notices, references, render, shape
 from adapters.teams.auth import Identity, TokenVerifier
 from adapters.teams.connector import AioHttpBotAdapter
 from adapters.teams.credentials import BotCredentials
+from adapters.teams.graph import GraphReader
+from adapters.teams.invokes import Invokes
 from adapters.teams.port import TeamsPort
+from adapters.teams.reach import MemberReach
 from adapters.teams.store import TeamsStore
 from bot.db import Database
 from bot.engine import Engine
-from bot.interactions import Command, Interaction, Reply
+from bot.interactions import Interaction, Reply
+from bot.messages import Message
 from bot.settings import Settings
 
 log = structlog.get_logger(__name__)
@@ -69,6 +71,12 @@ class TeamsAdapter:
             app_id=app_id,
             rate=settings.teams_rate_per_second,
         )
+        if app_id:
+            self.port.graph = GraphReader(
+                app_id, password, login_url=settings.teams_login_url, graph_url=settings.teams_graph_url
+            )
+        self.reach = MemberReach(self.store, self.port, db)
+        self.invokes = Invokes(self)
         self.verifier = (
             TokenVerifier(app_id, settings.teams_openid_metadata_url) if app_id else None
         )
@@ -90,7 +98,9 @@ class TeamsAdapter:
             log.warning("teams.token_unavailable", exc_info=True)
         claims = ClaimsIdentity(identity.claims if identity else {}, True)
         return await self.adapter.process_activity_with_identity(
-            Activity().deserialize(activity), claims, partial(self._turn, activity)
+            Activity().deserialize(shape.for_botbuilder(activity)),
+            claims,
+            partial(self._turn, activity),
         )
 
     async def _turn(self, raw: dict[str, Any], turn_context: TurnContext) -> None:
@@ -101,46 +111,65 @@ class TeamsAdapter:
         conversation = references.conversation_from_activity(raw)
         if references.uninstalled(raw):
             await self.store.forget_conversation(tenant, conversation.conversation_id)
+            self.reach.reachable.forget((tenant, conversation.member_id))
         else:
             await self.store.save_conversation(tenant, conversation)
+        installed = references.installed_by(raw)
+        if installed and await self.reach.installed(tenant, installed):
+            self._wake_worker()
+        if raw["type"] == "invoke":
+            await self.invokes.answer(raw, turn_context)
+            return
         for interaction in inbound.interactions_from_activity(raw):
-            resolved = await self._resolve(interaction, turn_context)
-            reply = await self.engine.dispatch(resolved, self.port)
+            reply, notes = await self._reply(raw, interaction, turn_context)
             try:
-                await self._answer(raw, resolved, reply, turn_context)
+                await self._answer(raw, interaction, reply, notes, turn_context)
             except Exception:  # the change is committed; a failed answer must not cause a retry
-                log.exception("teams.answer_failed", route=resolved.route)
+                log.exception("teams.answer_failed", route=interaction.route)
+        if installed and raw["type"] == "installationUpdate":
+            try:  # the welcome is a courtesy: the install itself is recorded
+                await self.invokes.post_home(raw, turn_context)
+            except Exception:
+                log.exception("teams.home_failed")
 
-    async def _resolve(self, interaction: Interaction, turn_context: TurnContext) -> Interaction:
-        """Mentions named by Teams user id (`29:…`) become AAD object ids (dropped if unknown)."""
-        if not isinstance(interaction, Command) or not any(
-            m.startswith(inbound.TEAMS_USER_PREFIX) for m in interaction.mentions
-        ):
-            return interaction
-        resolved: list[str] = []
-        for mention in interaction.mentions:
-            if not mention.startswith(inbound.TEAMS_USER_PREFIX):
-                resolved.append(mention)
-                continue
-            aad = await self.store.aad_id_of(interaction.actor.tenant_external_id, mention)
-            if aad is None:
-                try:
-                    aad = (await TeamsInfo.get_member(turn_context, mention)).aad_object_id
-                except Exception:
-                    log.info("teams.mention_unresolved", user_id=mention)
-            if aad:
-                resolved.append(aad)
-        return dataclasses.replace(interaction, mentions=tuple(resolved))
+    async def _reply(
+        self, raw: dict[str, Any], interaction: Interaction, turn_context: TurnContext
+    ) -> tuple[Reply, list[Message]]:
+        """Dispatch (mentions resolved first); the notes say who cannot be reached yet."""
+        locale = interaction.actor.locale
+        resolved = await self.reach.resolve(interaction, raw, turn_context)
+        if resolved.unresolved:
+            return Reply(ephemeral=notices.unresolved(locale, resolved.unresolved), refused=True), []
+        interaction = resolved.interaction
+        others = [m for m in interaction.mentioned if m != interaction.actor.member_external_id]
+        # before the dispatch: a 1:1 chat created here is the one the worker's DM then uses
+        waiting = await self.reach.not_installed(interaction.actor.tenant_external_id, others)
+        reply = await self.engine.dispatch(interaction, self.port)
+        if reply.refused or reply.duplicate:
+            return reply, []
+        return reply, [notices.not_installed(locale, name) for name in waiting]
+
+    def _wake_worker(self) -> None:
+        for callback in self.engine.on_commit:
+            callback()
 
     async def _answer(
-        self, raw: dict[str, Any], interaction: Interaction, reply: Reply, turn_context: TurnContext
+        self,
+        raw: dict[str, Any],
+        interaction: Interaction,
+        reply: Reply,
+        notes: list[Message],
+        turn_context: TurnContext,
     ) -> None:
         """Show the immediate reply: in the 1:1 chat, or privately when it came from a channel."""
         activities = []
         if reply.ephemeral:
             activities.append(render.render_activity(reply.ephemeral))
+        activities.extend(render.render_activity(note) for note in notes)
         if reply.form:
-            activities.append(render.activity(forms.render_form(reply.form)))
+            activities.append(
+                render.activity(forms.render_form(reply.form, locale=interaction.actor.locale))
+            )
         for activity in activities:
             if inbound.conversation_kind(raw) == "personal":
                 await turn_context.send_activity(Activity().deserialize(activity))

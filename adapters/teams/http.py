@@ -43,7 +43,8 @@ def teams_router(adapter: TeamsAdapter) -> APIRouter:
             return Response("unauthorized: MICROSOFT_APP_ID is not set", status_code=401)
         try:
             activity = inbound.validate(json.loads(body))
-        except (ValueError, inbound.MalformedActivity):
+        except (ValueError, RecursionError) as error:  # MalformedActivity is a ValueError
+            log.info("teams.malformed_activity", reason=str(error)[:200])
             return Response("malformed activity", status_code=400)
         if identity is not None:
             try:

@@ -38,7 +38,11 @@ class TeamsConversation(SQLModel, table=True):
 
 
 class TeamsAccount(SQLModel, table=True):
-    """A person as Teams showed them to the bot: AAD object id, Teams user id, name, locale."""
+    """A person as Teams showed them: AAD object id, Teams user id, name, e-mail, UPN, locale.
+
+    Filled from activities (sender, mentions, members added) and from the connector's
+    member look-up (`GET /v3/conversations/{id}/members/{memberId}`).
+    """
 
     __tablename__ = "teams_account"
     __table_args__ = (
@@ -50,6 +54,10 @@ class TeamsAccount(SQLModel, table=True):
     aad_object_id: str = Field(sa_column=Column(String(64), nullable=False))
     user_id: str = Field(sa_column=Column(String(200), nullable=False))
     name: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    email: str | None = Field(default=None, sa_column=Column(String(320), nullable=True))
+    user_principal_name: str | None = Field(
+        default=None, sa_column=Column(String(320), nullable=True)
+    )
     locale: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     timezone: str | None = Field(default=None, sa_column=Column(String(64), nullable=True))
     service_url: str = Field(sa_column=Column(String(400), nullable=False))

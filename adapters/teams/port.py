@@ -19,6 +19,7 @@ from msrest.exceptions import ClientRequestError, HttpOperationError
 
 from adapters.teams.connector import AioHttpBotAdapter
 from adapters.teams.credentials import BotCredentials
+from adapters.teams.graph import GraphReader, delivery_tag
 from adapters.teams.references import Conversation
 from adapters.teams.render import render_activity
 from adapters.teams.store import TeamsStore
@@ -65,6 +66,7 @@ class TeamsPort(PlatformPort):
     """Sends with botbuilder's `continue_conversation`, within Teams' conversation limits."""
 
     platform = "teams"
+    graph: GraphReader | None = None  # set by the adapter: find_sent reads Graph
 
     def __init__(
         self,
@@ -156,7 +158,8 @@ class TeamsPort(PlatformPort):
                 if found is None:
                     raise Unreachable(delivery.target_id)
                 reference = found
-            activity_id = await self.post(reference, render_activity(message))
+            tag = delivery_tag(delivery.id)
+            activity_id = await self.post(reference, render_activity(message, tag=tag))
         except Unreachable:
             return SendResult(Outcome.PERMANENT, reason="unreachable")
         except HttpOperationError as error:
@@ -172,6 +175,25 @@ class TeamsPort(PlatformPort):
         return SendResult(
             Outcome.SENT, message_id=f"{reference['conversation']['id']}:{activity_id}"[:128]
         )
+
+    async def find_sent(self, tenant: Tenant, delivery: Delivery) -> str | None:
+        """`conversation:activity` of an earlier post of this delivery, found through Graph.
+
+        The connector cannot list a conversation's activities; Graph can, when the
+        tenant granted the read permissions (see adapters.teams.graph). Without them,
+        or without a stored conversation, this says "not found" (and the retry may
+        post twice). Raises GraphUnavailable when Graph cannot answer now.
+        """
+        if self.graph is None:
+            return None
+        if delivery.target_kind == TargetKind.MEMBER.value:
+            reference = await self.store.personal_reference(tenant.external_id, delivery.target_id)
+        else:
+            reference = await self.store.reference(tenant.external_id, delivery.target_id)
+        if reference is None:
+            return None
+        found = await self.graph.find(tenant.external_id, reference, delivery.id, delivery.created_at)
+        return f"{reference['conversation']['id']}:{found}"[:128] if found else None
 
     async def fetch_profile(self, tenant: Tenant, external_id: str) -> MemberProfile | None:
         """What the bot saw of a member in activities (Teams has no lookup without Graph)."""

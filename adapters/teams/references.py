@@ -17,13 +17,29 @@ from adapters.teams.activity import (
 
 @dataclass(frozen=True)
 class Account:
-    """A person the activity shows: AAD object id, Teams user id and what else it says."""
+    """A person the activity (or the connector) shows: AAD object id, Teams user id, and more."""
 
     aad_object_id: str
     user_id: str
     name: str = ""
     locale: str | None = None
     timezone: str | None = None
+    email: str | None = None
+    user_principal_name: str | None = None
+
+
+def account_from_member(member: dict[str, Any]) -> Account | None:
+    """A connector member (`TeamsChannelAccount` JSON) as an Account; None without both ids."""
+    aad, user_id = as_str(member.get("aadObjectId")), as_str(member.get("id"))
+    if not aad or not user_id:
+        return None
+    return Account(
+        aad,
+        user_id,
+        as_str(member.get("name")) or as_str(member.get("givenName")),
+        email=as_str(member.get("email")) or None,
+        user_principal_name=as_str(member.get("userPrincipalName")) or None,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,9 @@ def conversation_from_activity(activity: dict[str, Any]) -> Conversation:
     kind = conversation_kind(activity)
     conversation["id"] = channel_id(activity) or conversation["id"]
     conversation.setdefault("tenantId", tenant_id(activity))
+    group = as_str(as_dict(as_dict(activity.get("channelData")).get("team")).get("aadGroupId"))
+    if kind == "channel" and group:  # Graph names a channel's team by its group id
+        conversation["aadGroupId"] = group
     reference = {
         "user": activity.get("from"),
         "bot": activity.get("recipient"),
@@ -93,3 +112,20 @@ def uninstalled(activity: dict[str, Any]) -> bool:
     return activity.get("type") == "installationUpdate" and as_str(
         activity.get("action")
     ).startswith("remove")
+
+
+def installed_by(activity: dict[str, Any]) -> str | None:
+    """The AAD object id of a member who just installed the app personally, else None.
+
+    Teams sends `installationUpdate` (action `add`) and a `conversationUpdate` adding
+    the bot to the 1:1 chat; either means the bot can now write to that member.
+    """
+    if conversation_kind(activity) != "personal":
+        return None
+    kind, bot_id = activity.get("type"), as_str(as_dict(activity.get("recipient")).get("id"))
+    added = kind == "installationUpdate" and as_str(activity.get("action")).startswith("add")
+    added = added or (
+        kind == "conversationUpdate"
+        and any(as_dict(m).get("id") == bot_id for m in activity.get("membersAdded") or [])
+    )
+    return as_str(as_dict(activity.get("from")).get("aadObjectId")) or None if added else None

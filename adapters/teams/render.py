@@ -174,6 +174,16 @@ def activity(card: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def render_activity(message: m.Message) -> dict[str, Any]:
-    """The message activity Fivefold posts for `message`."""
-    return activity(render_card(message))
+def render_activity(message: m.Message, *, tag: str | None = None) -> dict[str, Any]:
+    """The message activity Fivefold posts for `message`.
+
+    `tag` (a delivery's id) becomes the id of the card's first element and the
+    activity's `channelData.fivefold.delivery`, so the post can be recognised later.
+    """
+    rendered = activity(render_card(message))
+    if tag:
+        body = rendered["attachments"][0]["content"]["body"]
+        if body:
+            body[0]["id"] = tag
+        rendered["channelData"] = {"fivefold": {"delivery": tag}}
+    return rendered

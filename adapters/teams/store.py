@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Hashable
@@ -121,7 +122,7 @@ class TeamsStore:
         """Insert or refresh the accounts an activity showed (skipping unchanged ones)."""
         for account in {a.aad_object_id: a for a in reversed(accounts)}.values():
             key = ("account", tenant, account.aad_object_id)
-            value = (account.user_id, service_url, account.name, account.locale, account.timezone)
+            value = (service_url, *dataclasses.astuple(account))
             if self.memo.unchanged(key, value):
                 continue
             await self._save_account(tenant, account, service_url)
@@ -144,6 +145,8 @@ class TeamsStore:
                     row.name = (account.name or row.name)[:200]
                     row.locale = account.locale or row.locale
                     row.timezone = account.timezone or row.timezone
+                    row.email = account.email or row.email
+                    row.user_principal_name = account.user_principal_name or row.user_principal_name
                     row.updated_at = utcnow()
                 break
             except IntegrityError:

@@ -17,7 +17,29 @@ PEOPLE = {
     "alice": {"id": "29:1alice", "name": "Alice", "aadObjectId": "aad-alice-0000-0001"},
     "bob": {"id": "29:1bob", "name": "Bob", "aadObjectId": "aad-bob-0000-0002"},
     "carol": {"id": "29:1carol", "name": "Carol", "aadObjectId": "aad-carol-0000-0003"},
+    "oksana": {
+        "id": "29:1oksana",
+        "name": "Oksana Shevchenko",
+        "aadObjectId": "00000000-0000-0000-0000-00000000000b",
+    },
 }
+
+
+def connector_member(person: dict[str, Any]) -> dict[str, Any]:
+    """What `GET /v3/conversations/{id}/members/{memberId}` answers for a person in Teams."""
+    given, _, surname = person["name"].partition(" ")
+    login = given.lower()
+    return {
+        "id": person["id"],
+        "name": person["name"],
+        "aadObjectId": person["aadObjectId"],
+        "givenName": given,
+        "surname": surname or None,
+        "email": f"{login}@contoso.example",
+        "userPrincipalName": f"{login}@contoso.example",
+        "tenantId": TENANT,
+        "userRole": "user",
+    }
 _ids = itertools.count(1)
 
 

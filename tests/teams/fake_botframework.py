@@ -8,6 +8,7 @@ second key endorsed only for another channel; `token()` mints channel JWTs with 
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import threading
@@ -23,6 +24,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 ISSUER = "https://api.botframework.com"
 APP_ID = "00000000-0000-4000-8000-00000000f1ve"
 BOT_TOKEN = "fake-bot-access-token"
+# what Teams answers `POST /v3/conversations` for a user the app is not installed for
+NOT_IN_ROSTER = {"code": "Forbidden", "message": "The bot is not part of the conversation roster."}
 ENDORSED_KID, UNENDORSED_KID = "teams-key", "skype-only-key"
 
 
@@ -44,6 +47,8 @@ class Posted:
     conversation: str
     body: dict[str, Any]
     authorization: str
+    activity_id: str = ""
+    at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -70,6 +75,11 @@ class FakeBotFramework:
         self.members: dict[str, dict[str, Any]] = {}
         self.scripts: list[Scripted] = []
         self.refused: list[str] = []
+        # Teams user ids the app is not installed for: `POST /v3/conversations` answers 403
+        self.not_installed: set[str] = set()
+        self.graph_calls: list[str] = []
+        self.graph_forbidden = False  # the tenant did not grant the Graph read permissions
+        self.hold = 0.0  # seconds a posted activity's answer is held back (a crash window)
         self.token_requests = 0
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
@@ -168,11 +178,19 @@ class FakeBotFramework:
         if path.endswith("/oauth2/v2.0/token"):
             self.token_requests += 1
             return 200, {"access_token": BOT_TOKEN, "expires_in": 3600, "token_type": "Bearer"}, {}
+        if path.startswith("/v1.0/"):
+            return self.graph(unquote(path), auth)
         parts = path.split("/")
         conversation = unquote(parts[3]) if len(parts) > 3 else ""
         if method == "GET" and "/members/" in path:
             member = self.members.get(unquote(parts[-1]))
-            return (200, member, {}) if member else (404, {"error": {"code": "NotFound"}}, {})
+            if member is None:
+                missing = {"code": "MemberNotFoundInConversation", "message": "Member not found."}
+                return 404, {"error": missing}, {}
+            return 200, member, {}
+        if path == "/v3/conversations" and self._refuses_install(body):
+            self.refused.append("/v3/conversations")
+            return 403, {"error": NOT_IN_ROSTER}, {}
         with self._lock:
             for scripted in self.scripts:
                 if path.startswith("/v3/conversations/") and scripted.conversation in (
@@ -182,10 +200,60 @@ class FakeBotFramework:
                     self.scripts.remove(scripted)
                     self.refused.append(conversation)
                     return scripted.status, {"error": {"code": "Throttled"}}, scripted.headers
-            self.posted.append(Posted(method, path, conversation, body, auth))
+            activity_id = "" if path == "/v3/conversations" else f"1700000000{next(self._ids):03d}"
+            self.posted.append(Posted(method, path, conversation, body, auth, activity_id))
         if path == "/v3/conversations":
             return 201, {"id": f"a:personal-{next(self._ids)}", "serviceUrl": self.url}, {}
-        return 201, {"id": f"1700000000{next(self._ids):03d}"}, {}
+        deadline = time.monotonic() + self.hold
+        while time.monotonic() < deadline and self.hold:  # posted, but the answer is late
+            time.sleep(0.05)
+        return 201, {"id": activity_id}, {}
+
+    # --- Microsoft Graph (the reads reconciliation needs) -------------------
+    def graph(self, path: str, auth: str) -> tuple[int, Any, dict[str, str]]:
+        """Installed apps, a user's 1:1 chat with the bot, and chat / channel messages."""
+        self.graph_calls.append(path)
+        if auth != f"Bearer {BOT_TOKEN}" or self.graph_forbidden:
+            return 403, {"error": {"code": "Forbidden", "message": "Missing role permissions"}}, {}
+        parts = path.split("/")  # ['', 'v1.0', 'users', aad, 'teamwork', 'installedApps', ...]
+        if parts[2] == "users" and path.endswith("/installedApps"):
+            installed = any(self._personal_to(parts[3]))
+            return 200, {"value": [{"id": f"inst-{parts[3]}"}] if installed else []}, {}
+        if parts[2] == "users" and path.endswith("/chat"):
+            return 200, {"id": f"19:{parts[3]}_bot@unq.gbl.spaces", "chatType": "oneOnOne"}, {}
+        if parts[2] == "chats":
+            member = parts[3].removeprefix("19:").split("_bot@")[0]
+            return 200, {"value": self._as_graph(self._personal_to(member))}, {}
+        if parts[2] == "teams" and parts[4] == "channels":
+            return 200, {"value": self._as_graph(self.activities(parts[5]))}, {}
+        return 404, {"error": {"code": "NotFound"}}, {}
+
+    def _personal_to(self, aad: str) -> list[Posted]:
+        return [
+            p for p in self.activities()
+            if (p.body.get("recipient") or {}).get("aadObjectId") == aad
+            and (p.body.get("conversation") or {}).get("conversationType") == "personal"
+        ]
+
+    @staticmethod
+    def _as_graph(posts: list[Posted]) -> list[dict[str, Any]]:
+        """chatMessage resources, newest first, as Graph returns the bot's card posts."""
+        return [
+            {
+                "id": post.activity_id,
+                "createdDateTime": dt.datetime.fromtimestamp(post.at, dt.UTC).isoformat().replace("+00:00", "Z"),
+                "from": {"application": {"id": APP_ID, "displayName": "Fivefold"}},
+                "attachments": [
+                    {"contentType": a["contentType"], "content": json.dumps(a["content"])}
+                    for a in post.body.get("attachments") or []
+                ],
+            }
+            for post in reversed(posts)
+        ]
+
+    def _refuses_install(self, body: dict[str, Any]) -> bool:
+        members = body.get("members") or [{}]
+        return str(members[0].get("id")) in self.not_installed
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self
@@ -212,13 +280,16 @@ class FakeBotFramework:
                     self.command, path, body, self.headers.get("Authorization") or ""
                 )
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    for name, value in headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:  # the caller died waiting (a killed worker)
+                    self.close_connection = True
 
             do_GET = do_POST
 

@@ -10,6 +10,7 @@ import zlib
 from typer.testing import CliRunner
 
 from bot.cli import cli
+from tests.teams.card_validator import ensure_installed, validate_manifest
 
 APP_ID = "6f1c7a9e-3b2d-4c5e-8f90-0a1b2c3d4e5f"
 
@@ -48,8 +49,9 @@ def test_manifest_teams_writes_a_valid_package(tmp_path):
     )
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as package:
-        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(package.namelist()) == ["color.png", "manifest.json", "outline.png", "pl.json", "uk.json"]
         manifest = json.loads(package.read("manifest.json"))
+        localizations = {language: json.loads(package.read(f"{language}.json")) for language in ("pl", "uk")}
         color = png_size_and_pixels(package.read("color.png"))
         outline = png_size_and_pixels(package.read("outline.png"))
     bot = manifest["bots"][0]
@@ -58,6 +60,16 @@ def test_manifest_teams_writes_a_valid_package(tmp_path):
     titles = [c["title"] for c in bot["commandLists"][0]["commands"]]
     assert titles == ["kudos", "stats", "leaderboard", "ambassador", "story", "help"]
     assert manifest["validDomains"] == ["ff.example.com"]
+    (extension,) = manifest["composeExtensions"]
+    assert extension["botId"] == APP_ID
+    (action,) = extension["commands"]
+    assert (action["id"], action["type"], action["context"], action["fetchTask"]) == (
+        "giveKudos", "action", ["message"], True
+    )
+    node = ensure_installed()
+    assert validate_manifest(node, manifest, localizations) == {"manifest": [], "pl": [], "uk": []}
+    assert localizations["pl"]["composeExtensions[0].commands[0].title"] == "Daj kudos"
+    assert localizations["uk"]["description.short"].endswith("у Teams.")
     assert color[:2] == (192, 192)
     assert outline[:2] == (32, 32)
     rows = outline[2]
@@ -80,3 +92,12 @@ def test_manifest_teams_refuses_a_bad_app_id(tmp_path):
         ],
     )
     assert result.exit_code == 2
+
+
+def test_the_manifest_validator_catches_schema_errors():
+    from adapters.teams.manifest import teams_manifest
+
+    manifest = teams_manifest(APP_ID, "https://ff.example.com/")
+    manifest["composeExtensions"][0]["commands"][0]["title"] = "x" * 40  # Teams allows 32
+    errors = validate_manifest(ensure_installed(), manifest, {"pl": {"name.short": "y" * 40}})
+    assert errors["manifest"] and errors["pl"]

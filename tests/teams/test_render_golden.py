@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from adapters.teams import forms, render
+from adapters.teams import forms, invokes, notices, render
 from bot.i18n import translator
 from bot.messages import Link, Mention, Message, Plain, Strong, Text
 from bot.models import Member
 from programs.help import help_message
 from programs.reward import cards, views
-from programs.reward.stats import MemberStats
+from programs.reward.stats import Leaderboard, MemberStats
+from tests.teams.card_validator import ensure_installed, validate_cards
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "teams"
 T = translator("en")
@@ -50,9 +51,20 @@ CASES = {
         forms.render_form(
             views.kudos_form(
                 T, ["customer-first", "empathy"], receivers=["aad-bob"], state="19:chan"
-            )
+            ),
+            names={"aad-bob": "Bob"},
         )
     ),
+    "kudos_form_no_values_pl": lambda: render.activity(
+        forms.render_form(views.kudos_form(translator("pl"), [], receivers=[], state=""), locale="pl")
+    ),
+    "home": lambda: render.activity(
+        invokes.home_card(
+            views.home_message(T, stats(), Leaderboard(overall=[(BOB, 3)], by_value=[])), "29:1alice"
+        )
+    ),
+    "not_installed_uk": lambda: render.render_activity(notices.not_installed("uk", "Oksana")),
+    "unresolved": lambda: render.render_activity(notices.unresolved("en", ("Oksana",))),
 }
 
 
@@ -64,6 +76,34 @@ def test_rendering_matches_golden(name):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(rendered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     assert rendered == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_every_golden_card_validates_with_the_adaptivecards_sdk():
+    node = ensure_installed()
+    cards = {name: CASES[name]()["attachments"][0]["content"] for name in CASES}
+    assert {name for name in cards if cards[name]["version"] == "1.6"} == {
+        "kudos_form", "kudos_form_no_values_pl"
+    }  # only the people picker needs 1.6
+    assert validate_cards(node, cards) == {name: [] for name in cards}
+
+
+def test_the_validator_catches_what_teams_rejects():
+    node = ensure_installed()
+    required = {"type": "Input.Text", "id": "m", "isRequired": True, "label": "Message"}
+    picker = {
+        "type": "Input.ChoiceSet", "id": "p", "choices": [],
+        "choices.data": {"type": "Data.Query", "dataset": "graph.microsoft.com/users"},
+    }
+    bad = {
+        "missing_error_message": {"type": "AdaptiveCard", "version": "1.5", "body": [required]},
+        "picker_on_1_5": {"type": "AdaptiveCard", "version": "1.5", "body": [picker]},
+        "empty_choices": {
+            "type": "AdaptiveCard", "version": "1.6",
+            "body": [{"type": "Input.ChoiceSet", "id": "v", "choices": []}],
+        },
+    }
+    errors = validate_cards(node, bad)
+    assert all(errors[name] for name in bad), errors
 
 
 def test_card_shape():
