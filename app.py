@@ -16,6 +16,7 @@ from bot.logs import configure_logging
 from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
+from programs.engage.api import router as surveys_router
 from programs.instruct.api import router as tracks_router
 
 
@@ -23,7 +24,7 @@ def build_runtime(settings: Settings) -> Runtime:
     """The engine with every program registered and every configured adapter's port."""
     db = Database(settings.database_url)
     router = Router()
-    programs.register_all(router)
+    programs.register_all(router, settings)
     return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
 
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     app.include_router(api_router)
     app.include_router(tracks_router)
+    app.include_router(surveys_router)
     return app
 
 

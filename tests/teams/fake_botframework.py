@@ -221,5 +221,6 @@ class FakeBotFramework:
                 self.wfile.write(data)
 
             do_GET = do_POST
+            do_PUT = do_POST
 
         return Handler
