@@ -19,7 +19,9 @@ ATTRIBUTES = ("department", "location", "country")
 Group = tuple[Any, ...]
 
 
-async def respondents(session: AsyncSession, round_ids: Sequence[int], by: Sequence[str]) -> dict[tuple[int, Group], int]:
+async def respondents(
+    session: AsyncSession, round_ids: Sequence[int], by: Sequence[str]
+) -> dict[tuple[int, Group], int]:
     """Responses per (round, group of `by` attribute values)."""
     columns = [RESPONSE.c[name] for name in by]
     rows = await session.execute(

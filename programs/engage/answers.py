@@ -72,7 +72,7 @@ async def record_answer(ctx: Context, round_id: int, raw: dict[str, str]) -> Sur
                           segment=segment, answers=answers)
     else:
         await ctx.session.execute(delete(SurveyResponse).where(
-            SurveyResponse.round_id == round_id, SurveyResponse.member_id == ctx.member.id))
+            col(SurveyResponse.round_id) == round_id, col(SurveyResponse.member_id) == ctx.member.id))
         await ctx.session.execute(insert(SurveyResponse).values(
             id=new_key(), round_id=round_id, answers=answers, member_id=ctx.member.id, **segment))
     await ctx.session.execute(update(Participation).where(col(Participation.id) == participation.id)

@@ -106,13 +106,13 @@ async def results(
     survey_id: ResourceId, request: Request, session: SessionDep, key: ReaderKey,
     round_id: Annotated[int | None, Query(alias="round", ge=1, le=MAX_ID)] = None,
     by: Annotated[str | None, Query(description="department, location or country; two joined by a comma")] = None,
-    format: Literal["json", "csv"] = "json",  # noqa: A002 - the query parameter's public name
+    format: Literal["json", "csv"] = "json",
     locale: Literal["en", "pl", "uk"] = "en",
 ) -> dict[str, Any] | Response:
     """The latest (or `?round=`) round's suppressed results, broken down `?by=`, as JSON or CSV."""
     survey = await _survey(session, key, survey_id)
     attributes = [name.strip() for name in by.split(",")] if by else []
-    if len(attributes) > 2 or any(name not in ATTRIBUTES for name in attributes) or len(set(attributes)) < len(attributes):
+    if len(attributes) > 2 or not set(attributes) <= set(ATTRIBUTES) or len(set(attributes)) < len(attributes):
         raise invalid(("by",), f"break down by one or two of: {', '.join(ATTRIBUTES)}")
     round_ = await _round(session, key, round_id) if round_id else await latest_round(session, survey_id)
     if round_ is None or round_.survey_id != survey.id:
@@ -120,6 +120,7 @@ async def results(
     found = await survey_results(session, survey, round_, by=attributes,
                                  threshold=_settings(request).anonymity_threshold, t=translator(locale))
     if format == "csv":
+        name = f"survey-{survey.id}-round-{round_.id}.csv"
         return Response(results_csv(found), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="survey-{survey.id}-round-{round_.id}.csv"'})
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
     return found

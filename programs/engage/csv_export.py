@@ -13,7 +13,8 @@ def _cell_rows(scope: str, group: str, cell: dict[str, Any]) -> list[tuple[str, 
     key = str(cell.get("key", ""))
     if cell.get("suppressed"):
         return [(scope, group, key, "suppressed", str(cell["reason"]))]
-    rows = [(scope, group, key, "answers", str(cell.get("answers", len(cell.get("comments", [])))))]
+    answers = cell.get("answers", len(cell.get("comments", [])))
+    rows: list[tuple[str, ...]] = [(scope, group, key, "answers", str(answers))]
     for value, n in (cell.get("distribution") or {}).items():
         rows.append((scope, group, key, f"count:{value}", str(n)))
     for metric in ("mean", "score"):

@@ -77,7 +77,8 @@ async def survey_command(ctx: Context, _command: Command) -> Reply:
     for survey, round_, done in await _open_rounds(ctx):
         if not done or not survey.anonymous:
             return Reply(ephemeral=invitation(ctx.t, survey, round_, ctx.member_zone()))
-    return Reply(ephemeral=Message(fallback=ctx.t._(NOTHING_OPEN), blocks=[Text(spans=[Plain(text=ctx.t._(NOTHING_OPEN))])]))
+    nothing = ctx.t._(NOTHING_OPEN)
+    return Reply(ephemeral=Message(fallback=nothing, blocks=[Text(spans=[Plain(text=nothing)])]))
 
 
 def with_open_surveys(stats: Handler) -> Handler:

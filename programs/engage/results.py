@@ -129,7 +129,7 @@ async def _breakdown(session: AsyncSession, survey: Survey, round_id: int, by: l
         head: Cell = {"group": dict(zip(by, group, strict=True)), "invited": invited.get(group, 0)}
         n = sizes.get(group, 0)
         if group in hidden or n == 0:
-            groups.append({**head, **suppressed(threshold, derivable=0 < n and n >= threshold)})
+            groups.append({**head, **suppressed(threshold, derivable=n > 0 and n >= threshold)})
             continue
         questions = [{"key": q.key, **question_cell(q, counts[q.key].get((round_id, group), Counter()), t)}
                      for q in questions_of(survey.questions) if q.kind != TEXT]

@@ -44,7 +44,7 @@ async def flush_pools(session: AsyncSession, now: dt.datetime, *, settings: Sett
 async def send_reminders(session: AsyncSession, now: dt.datetime) -> int:
     """Remind members who have not answered, at their spacing, never at or after the close."""
     rows = (await session.execute(
-        select(Participation, SurveyRound, Survey, Member, Tenant)
+        select(Participation, SurveyRound, Survey, Member, Tenant)  # type: ignore[call-overload]
         .join(SurveyRound, col(SurveyRound.id) == Participation.round_id)
         .join(Survey, col(Survey.id) == SurveyRound.survey_id)
         .join(Member, col(Member.id) == Participation.member_id)

@@ -49,12 +49,17 @@ def _privacy(t: Translator, survey: Survey) -> str:
                "them until the survey closes.")
 
 
-def invitation(t: Translator, survey: Survey, round_: SurveyRound, zone: ZoneInfo, *, reminder: bool = False) -> Message:
+def invitation(
+    t: Translator, survey: Survey, round_: SurveyRound, zone: ZoneInfo, *, reminder: bool = False
+) -> Message:
     """The invitation DM (or a reminder): the first question as buttons, or a button opening the form."""
     assert round_.id is not None
     questions = questions_of(survey.questions)
     first = questions[0]
-    intro = t._("A reminder: we would still love to hear from you.") if reminder else t._("We would love to hear from you.")
+    if reminder:
+        intro = t._("A reminder: we would still love to hear from you.")
+    else:
+        intro = t._("We would love to hear from you.")
     until = t._("Open until {time}.", time=local_time(round_.closes_at, zone))
     blocks: list[Block] = [Header(text=survey.name[:150]), Text(spans=[Plain(text=f"{intro} {until}")])]
     options = first.options(t)
