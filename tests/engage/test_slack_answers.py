@@ -2,103 +2,32 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import Iterator
 
-import httpx
 import pytest
 from sqlalchemy import text
-from sqlmodel import select
 
-from bot.api.keys import Role, create_api_key
-from bot.db import Database
-from bot.models import Tenant
-from tests.conftest import ALICE, BOB, CAROL, DAVE, Served, make_settings, scalar, wait_until
-from tests.fakes.slack_api import TEAM, FakeSlack
-from tests.slack_requests import SlackSender
-
-ERIN, FRANK = "U0ERIN001", "U0FRANK01"
-PEOPLE = [ALICE, BOB, CAROL, DAVE, ERIN, FRANK]
-THRESHOLD = 3
-
-
-@pytest.fixture
-def surveyed(database_url: str, fake_slack: FakeSlack) -> Iterator[Served]:
-    fake_slack.add_user(ERIN, "Erin", tz="Europe/London")
-    fake_slack.add_user(FRANK, "Frank", tz="America/Los_Angeles")
-    settings = make_settings(database_url, fake_slack.url, FIVEFOLD_ANONYMITY_THRESHOLD=THRESHOLD,
-                             FIVEFOLD_SCHEDULER_INTERVAL_SECONDS=0.2)
-    with Served(settings) as running:
-        yield running
-
-
-def _admin_key(url: str) -> str:
-    async def work() -> str:
-        db = Database(url)
-        try:
-            async with db.transaction() as session:
-                tenant = (await session.execute(select(Tenant))).scalars().one()
-                assert tenant.id is not None
-                return (await create_api_key(session, tenant_id=tenant.id, role=Role.ADMIN))[1]
-        finally:
-            await db.close()
-
-    return asyncio.run(work())
-
-
-def _setup(served: Served, sql, database_url: str) -> tuple[SlackSender, httpx.Client]:
-    slack = SlackSender(served.base_url)
-    for person in PEOPLE:  # each one's first contact makes them a member
-        assert slack.command("/cx", "help", user=person).status_code == 200
-    with sql.begin() as conn:
-        conn.execute(text("update member set department = 'Sales' where external_id in (:a, :b, :c)"),
-                     {"a": ALICE, "b": BOB, "c": CAROL})
-        conn.execute(text("update member set department = 'Legal' where external_id in (:a, :b, :c)"),
-                     {"a": DAVE, "b": ERIN, "c": FRANK})
-    api = httpx.Client(base_url=served.base_url, timeout=30,
-                       headers={"Authorization": f"Bearer {_admin_key(database_url)}"})
-    return slack, api
-
-
-def _survey(api: httpx.Client, **overrides: object) -> int:
-    body: dict = {"name": "Pulse", "questions": [{"kind": "scale_0_10", "text": "Recommend us?"}],
-                  "anonymous": True, "audience": {"kind": "everyone"},
-                  "schedule": {"kind": "once", "at": "2099-01-01T09:00:00"}, "window_hours": 48}
-    body.update(overrides)
-    created = api.post("/api/v1/surveys", json=body)
-    assert created.status_code == 201, created.text
-    return int(created.json()["id"])
-
-
-def _press(user: str, value: str, trigger: str) -> dict:
-    return {"type": "block_actions", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
-            "trigger_id": trigger, "channel": {"id": f"D{user[1:]}"}, "container": {"type": "message"},
-            "actions": [{"action_id": "survey.answer", "block_id": "b", "type": "button", "value": value}]}
-
-
-def _invitations(fake_slack: FakeSlack, count: int) -> dict[str, dict]:
-    calls = [c for c in fake_slack.wait_for("chat.postMessage", count) if "survey.answer" in str(c.params)]
-    return {c.params["channel"]: c.params for c in calls}
+from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar, wait_until
+from tests.engage.conftest import ERIN, PEOPLE, THRESHOLD, create_survey, invitations, press, setup_world
 
 
 def test_scale_answers_by_button_are_pooled_then_written_unlinkably(surveyed, sql, database_url, fake_slack):
-    slack, api = _setup(surveyed, sql, database_url)
-    survey_id = _survey(api)
+    slack, api = setup_world(surveyed, sql, database_url)
+    survey_id = create_survey(api)
     round_id = api.post(f"/api/v1/surveys/{survey_id}/send-now").json()["round_id"]
-    invitations = _invitations(fake_slack, len(PEOPLE))
-    assert set(invitations) == set(PEOPLE)
-    blocks = json.dumps(invitations[BOB]["blocks"], ensure_ascii=False)
+    sent = invitations(fake_slack, len(PEOPLE))
+    assert set(sent) == set(PEOPLE)
+    blocks = json.dumps(sent[BOB]["blocks"], ensure_ascii=False)
     assert "Recommend us?" in blocks and "anonimow" in blocks  # Bob reads Polish
     assert blocks.count('"survey.answer') == 11
     assert api.get(f"/api/v1/rounds/{round_id}").json()["invited"] == len(PEOPLE)
 
     scores = {ALICE: 10, BOB: 9, CAROL: 3}
     for index, (person, score) in enumerate(scores.items()):
-        assert slack.interaction(_press(person, f"{round_id}:{score}", f"9.{index}.a")).status_code == 200
+        assert slack.interaction(press(person, f"{round_id}:{score}", f"9.{index}.a")).status_code == 200
     # Slack retrying the same click counts once; a second click is refused politely
-    slack.interaction(_press(ALICE, f"{round_id}:0", "9.0.a"))
-    slack.interaction(_press(ALICE, f"{round_id}:0", "9.9.again"))
+    slack.interaction(press(ALICE, f"{round_id}:0", "9.0.a"))
+    slack.interaction(press(ALICE, f"{round_id}:0", "9.9.again"))
     refusal = fake_slack.wait_for("chat.postEphemeral")[0].params
     assert refusal["user"] == ALICE and "already answered" in str(refusal)
     updates = fake_slack.wait_for("chat.update", 3)
@@ -147,13 +76,13 @@ def _assert_unlinkable(sql, database_url: str) -> None:
 
 def test_pooled_answers_are_sealed_and_closing_writes_them_with_a_topped_up_batch(surveyed, sql, database_url,
                                                                                   fake_slack):
-    slack, api = _setup(surveyed, sql, database_url)
-    round_id = api.post(f"/api/v1/surveys/{_survey(api)}/send-now").json()["round_id"]
-    _invitations(fake_slack, len(PEOPLE))
+    slack, api = setup_world(surveyed, sql, database_url)
+    round_id = api.post(f"/api/v1/surveys/{create_survey(api)}/send-now").json()["round_id"]
+    invitations(fake_slack, len(PEOPLE))
     for index, person in enumerate([ALICE, BOB, CAROL]):
-        slack.interaction(_press(person, f"{round_id}:7", f"8.{index}.a"))
+        slack.interaction(press(person, f"{round_id}:7", f"8.{index}.a"))
     wait_until(lambda: scalar(sql, "select count(*) from survey_response") == 3, message="first batch")
-    slack.interaction(_press(DAVE, f"{round_id}:2", "8.9.d"))
+    slack.interaction(press(DAVE, f"{round_id}:2", "8.9.d"))
     wait_until(lambda: scalar(sql, "select count(*) from survey_pool") == 1, message="pooled")
     sealed = scalar(sql, "select sealed from survey_pool")
     assert "answers" not in sealed and "Legal" not in sealed and json.dumps({"q1": 2}) not in sealed
@@ -164,7 +93,7 @@ def test_pooled_answers_are_sealed_and_closing_writes_them_with_a_topped_up_batc
     if database_url.startswith("postgresql"):  # Dave's batch holds the threshold, not his answer alone
         last = "select count(*) from survey_response group by xmin order by max(xmin::text::bigint) desc limit 1"
         assert scalar(sql, last) >= THRESHOLD
-    slack.interaction(_press(ERIN, f"{round_id}:5", "8.10.e"))
+    slack.interaction(press(ERIN, f"{round_id}:5", "8.10.e"))
     refusal = fake_slack.wait_for("chat.postEphemeral")[0].params
     assert refusal["user"] == ERIN and "closed on" in str(refusal) and "Europe/London" in str(refusal)
     assert api.post(f"/api/v1/rounds/{round_id}/close").status_code == 409
