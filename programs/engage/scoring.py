@@ -38,17 +38,20 @@ def enps(distribution: Mapping[int, int]) -> Enps | None:
     return Enps(promoters, passives, detractors, round(100 * (promoters - detractors) / total, 1))
 
 
+def _exact_mean(distribution: Mapping[int, int]) -> float | None:
+    total = sum(distribution.values())
+    return sum(value * n for value, n in distribution.items()) / total if total else None
+
+
 def mean(distribution: Mapping[int, int]) -> float | None:
     """The mean answer, two decimals; None without answers."""
-    total = sum(distribution.values())
-    if not total:
-        return None
-    return round(sum(value * n for value, n in distribution.items()) / total, 2)
+    average = _exact_mean(distribution)
+    return None if average is None else round(average, 2)
 
 
 def likert_score(distribution: Mapping[int, int]) -> float | None:
-    """A 1–5 Likert distribution on a 0–100 scale (1 → 0, 5 → 100), one decimal."""
-    average = mean(distribution)
+    """A 1–5 Likert distribution on a 0–100 scale (1 → 0, 5 → 100), one decimal (of the exact mean)."""
+    average = _exact_mean(distribution)
     return None if average is None else round((average - 1) * 25, 1)
 
 
