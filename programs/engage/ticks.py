@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.context import zone_of
 from bot.i18n import translator
-from bot.models import Lane, Member, TargetKind, Tenant
+from bot.models import Delivery, DeliveryStatus, Lane, Member, TargetKind, Tenant
 from bot.outbox import enqueue
 from bot.router import Router
 from bot.settings import Settings, get_settings
@@ -88,6 +89,11 @@ async def close_round(session: AsyncSession, round_: SurveyRound, now: dt.dateti
                      threshold=settings.anonymity_threshold, final=True)
     round_.closed_at = min(now, round_.closes_at) if round_.closes_at <= now else now
     session.add(round_)
+    await session.execute(  # invitations and reminders not sent yet would only be refused
+        update(Delivery).where(col(Delivery.dedupe_key).startswith(f"survey:{round_.id}:"),
+                               col(Delivery.status) == DeliveryStatus.PENDING.value,
+                               col(Delivery.lane) == Lane.BROADCAST.value)
+        .values(status=DeliveryStatus.SKIPPED.value, error="survey closed"))
     await session.flush()
     await send_summary(session, round_, threshold=settings.anonymity_threshold)
 
