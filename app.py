@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import ModuleType
 
 from fastapi import FastAPI
 
@@ -116,6 +117,13 @@ async def enable_starter(settings: Settings, tenant_id: int) -> str:
     finally:
         await db.close()
     return f"starter programme for {label!r}: {len(result.created)} created, {len(result.existing)} already there"
+
+
+def surveys_console() -> ModuleType:
+    """Survey operations for `fivefold surveys` (the engine's CLI never imports programs itself)."""
+    from programs.engage import console
+
+    return console
 
 
 def slack_manifest(url: str, oauth: bool) -> dict[str, object]:
