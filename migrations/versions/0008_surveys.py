@@ -109,8 +109,24 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_survey_response_round_id'), ['round_id'], unique=False)
 
 
+    op.create_table('survey_tally',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('question', sa.String(length=64), nullable=False),
+    sa.Column('department', sa.String(length=200), nullable=False),
+    sa.Column('location', sa.String(length=200), nullable=False),
+    sa.Column('country', sa.String(length=8), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['survey_round.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('round_id', 'question', 'department', 'location', 'country', 'value',
+                        name='uq_survey_tally_cell')
+    )
+
 
 def downgrade() -> None:
+    op.drop_table('survey_tally')
     with op.batch_alter_table('survey_response', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_response_round_id'))
         batch_op.drop_index(batch_op.f('ix_survey_response_member_id'))

@@ -1,4 +1,4 @@
-"""The SQL behind results: counts grouped by round, segment attributes and answer value."""
+"""The SQL behind results: counts by round, segment and answer value (from the tally), comments, invitations."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.models import Member
 from programs.engage.models import Participation, SurveyResponse
+from programs.engage.tally import RESPONDENTS, TALLY
 
 RESPONSE = SurveyResponse.__table__  # type: ignore[attr-defined]
 PARTICIPATION = Participation.__table__  # type: ignore[attr-defined]
@@ -19,32 +20,38 @@ ATTRIBUTES = ("department", "location", "country")
 Group = tuple[Any, ...]
 
 
+def _group(values: Sequence[Any]) -> Group:
+    return tuple(value or None for value in values)  # "" in the tally: the attribute was not set
+
+
 async def respondents(
     session: AsyncSession, round_ids: Sequence[int], by: Sequence[str]
 ) -> dict[tuple[int, Group], int]:
-    """Responses per (round, group of `by` attribute values)."""
-    columns = [RESPONSE.c[name] for name in by]
+    """Respondents per (round, group of `by` attribute values), from the tally."""
+    columns = [TALLY.c[name] for name in by]
+    total = func.sum(TALLY.c.count)
     rows = await session.execute(
-        select(RESPONSE.c.round_id, *columns, func.count()).where(RESPONSE.c.round_id.in_(round_ids))
-        .group_by(RESPONSE.c.round_id, *columns)
+        select(TALLY.c.round_id, *columns, total)
+        .where(TALLY.c.round_id.in_(round_ids), TALLY.c.question == RESPONDENTS)
+        .group_by(TALLY.c.round_id, *columns).having(total > 0)
     )
-    return {(row[0], tuple(row[1:-1])): int(row[-1]) for row in rows}
+    return {(row[0], _group(row[1:-1])): int(row[-1]) for row in rows}
 
 
 async def value_counts(
     session: AsyncSession, round_ids: Sequence[int], key: str, by: Sequence[str]
 ) -> dict[tuple[int, Group], Counter[int]]:
-    """Each numeric answer to question `key`, counted per (round, group)."""
-    value = RESPONSE.c.answers[key].as_integer()
-    columns = [RESPONSE.c[name] for name in by]
+    """Each numeric answer to question `key`, counted per (round, group), from the tally."""
+    columns = [TALLY.c[name] for name in by]
+    total = func.sum(TALLY.c.count)
     rows = await session.execute(
-        select(RESPONSE.c.round_id, *columns, value, func.count())
-        .where(RESPONSE.c.round_id.in_(round_ids), value.is_not(None))
-        .group_by(RESPONSE.c.round_id, *columns, value)
+        select(TALLY.c.round_id, *columns, TALLY.c.value, total)
+        .where(TALLY.c.round_id.in_(round_ids), TALLY.c.question == key)
+        .group_by(TALLY.c.round_id, *columns, TALLY.c.value).having(total > 0)
     )
     found: dict[tuple[int, Group], Counter[int]] = defaultdict(Counter)
     for row in rows:
-        found[(row[0], tuple(row[1:-2]))][int(row[-2])] += int(row[-1])
+        found[(row[0], _group(row[1:-2]))][int(row[-2])] += int(row[-1])
     return found
 
 

@@ -16,6 +16,7 @@ from programs.engage.models import Participation, Survey, SurveyResponse, Survey
 from programs.engage.pool import Sealer, new_key, pool_answer
 from programs.engage.questions import questions_of
 from programs.engage.rounds import invitation_key
+from programs.engage.tally import add_to_tally
 from programs.engage.views import answered, local_time
 
 STALE = N_("This survey button is no longer valid.")
@@ -71,14 +72,22 @@ async def record_answer(ctx: Context, round_id: int, raw: dict[str, str]) -> Sur
         await pool_answer(ctx.session, Sealer(ctx.settings.secret_key.get_secret_value()), round_id=round_id,
                           segment=segment, answers=answers)
     else:
-        await ctx.session.execute(delete(SurveyResponse).where(
-            col(SurveyResponse.round_id) == round_id, col(SurveyResponse.member_id) == ctx.member.id))
-        await ctx.session.execute(insert(SurveyResponse).values(
-            id=new_key(), round_id=round_id, answers=answers, member_id=ctx.member.id, **segment))
+        await _replace_attributed(ctx, round_id, {"round_id": round_id, "answers": answers, **segment})
     await ctx.session.execute(update(Participation).where(col(Participation.id) == participation.id)
                               .values(responded=True, next_reminder_at=None))
     await _replace_invitation(ctx, survey, round_id)
     return survey
+
+
+async def _replace_attributed(ctx: Context, round_id: int, row: dict[str, Any]) -> None:
+    """An attributed answer replaces the member's earlier one (and its counts)."""
+    mine = (col(SurveyResponse.round_id) == round_id) & (col(SurveyResponse.member_id) == ctx.member.id)
+    earlier = (await ctx.session.execute(select(SurveyResponse).where(mine))).scalars().all()
+    if earlier:
+        await add_to_tally(ctx.session, [e.model_dump() for e in earlier], sign=-1)
+        await ctx.session.execute(delete(SurveyResponse).where(mine))
+    await ctx.session.execute(insert(SurveyResponse).values(id=new_key(), member_id=ctx.member.id, **row))
+    await add_to_tally(ctx.session, [row])
 
 
 async def _replace_invitation(ctx: Context, survey: Survey, round_id: int) -> None:

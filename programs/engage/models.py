@@ -101,3 +101,28 @@ class SurveyResponse(SQLModel, table=True):
     country: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))
     answers: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     member_id: int | None = Field(default=None, foreign_key="member.id", index=True)
+
+
+class SurveyTally(SQLModel, table=True):
+    """Running counts behind results: per round, question, segment and answer value.
+
+    Kept in step with `survey_response` by the transaction that writes responses
+    (the pool flush, an attributed answer), so results never scan the responses.
+    `question` "" counts respondents; attributes not set are "" (not NULL, so the
+    key is unique on both databases).
+    """
+
+    __tablename__ = "survey_tally"
+    __table_args__ = (
+        UniqueConstraint("round_id", "question", "department", "location", "country", "value",
+                         name="uq_survey_tally_cell"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="survey_round.id")
+    question: str = Field(sa_column=Column(String(64), nullable=False))
+    department: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    location: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    country: str = Field(default="", sa_column=Column(String(8), nullable=False))
+    value: int = 0
+    count: int = 0

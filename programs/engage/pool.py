@@ -30,9 +30,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from programs.engage.models import PooledAnswer, SurveyResponse
+from programs.engage.tally import add_to_tally
 
 _shuffle = random.SystemRandom().shuffle
 RESPONSE = SurveyResponse.__table__  # type: ignore[attr-defined]
+POOL = PooledAnswer.__table__  # type: ignore[attr-defined]
 
 
 class Sealer:
@@ -78,15 +80,22 @@ async def flush_pool(session: AsyncSession, sealer: Sealer, *, round_id: int, th
 
     Without `final` nothing happens below `threshold` answers.
     """
-    pooled = (await session.execute(select(PooledAnswer).where(PooledAnswer.round_id == round_id))).scalars().all()
-    if not pooled or (len(pooled) < threshold and not final):
+    # DELETE … RETURNING claims the pool: a concurrent flush (another process) waits, then finds it empty
+    pooled = (await session.execute(
+        delete(POOL).where(POOL.c.round_id == round_id).returning(POOL.c.id, POOL.c.sealed)
+    )).all()
+    if not pooled:
         return 0
-    rows = [_response_row(round_id, sealer.open(item.sealed)) for item in pooled]
+    if len(pooled) < threshold and not final:
+        await session.execute(insert(POOL), [{"id": key, "round_id": round_id, "sealed": sealed}
+                                             for key, sealed in pooled])
+        return 0
+    rows = [_response_row(round_id, sealer.open(sealed)) for _key, sealed in pooled]
+    await add_to_tally(session, rows)  # rows written again below are counted already
     if len(rows) < threshold:
         rows += await _take_written(session, round_id, threshold - len(rows))
     _shuffle(rows)
     await session.execute(insert(RESPONSE), rows)
-    await session.execute(delete(PooledAnswer).where(col(PooledAnswer.id).in_([item.id for item in pooled])))
     return len(pooled)
 
 

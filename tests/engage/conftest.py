@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot.api.keys import Role, create_api_key
 from bot.db import Database
 from bot.models import Tenant
+from programs.engage.pool import Sealer, flush_pool, pool_answer
 from tests.conftest import ALICE, BOB, CAROL, DAVE, Served, make_settings
 from tests.fakes.slack_api import TEAM, FakeSlack
 from tests.slack_requests import SlackSender
@@ -96,3 +97,21 @@ def submit(user: str, state: str, values: dict[str, str], view_id: str = "V0SURV
             "trigger_id": f"{view_id}.submit",
             "view": {"type": "modal", "id": view_id, "hash": "h1", "callback_id": "survey.form",
                      "private_metadata": state, "state": {"values": state_values}}}
+
+
+def write_responses(url: str, round_id: int, rows: list[tuple[dict, dict]], secret: str) -> None:
+    """Answers as the answer path stores them: sealed into the pool, then flushed as one shuffled batch."""
+
+    async def work() -> None:
+        db = Database(url)
+        sealer = Sealer(secret)
+        try:
+            async with db.transaction() as session:
+                for segment, answers in rows:
+                    await pool_answer(session, sealer, round_id=round_id, segment=segment, answers=answers)
+            async with db.transaction() as session:
+                await flush_pool(session, sealer, round_id=round_id, threshold=THRESHOLD, final=True)
+        finally:
+            await db.close()
+
+    asyncio.run(work())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from sqlalchemy import text
@@ -12,6 +11,7 @@ from typer.testing import CliRunner
 from bot.cli import cli
 from bot.settings import get_settings
 from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar
+from tests.engage.conftest import write_responses
 
 HUMANS = (ALICE, BOB, CAROL, DAVE)
 
@@ -47,7 +47,7 @@ def _world(sql) -> int:
     return int(survey)
 
 
-def test_send_now_list_and_results_show_the_same_suppressed_numbers(fivefold, sql):
+def test_send_now_list_and_results_show_the_same_suppressed_numbers(fivefold, sql, database_url):
     survey = _world(sql)
     assert "no surveys" not in fivefold("surveys", "list").output
     sent = fivefold("surveys", "send-now", survey, "--no-watch")
@@ -56,11 +56,8 @@ def test_send_now_list_and_results_show_the_same_suppressed_numbers(fivefold, sq
     assert scalar(sql, "select count(*) from delivery where dedupe_key like :k", k=f"survey:{round_id}:invite:%") == 4
     listed = fivefold("surveys", "list")
     assert "Pulse" in listed.output and "0 / 4" in listed.output
-    with sql.begin() as conn:
-        for score in (10, 9, 2):
-            conn.execute(text("insert into survey_response (id, round_id, department, answers) values "
-                              "(:id, :r, 'Sales', :a)"), {"id": uuid.uuid4().hex, "r": round_id,
-                                                          "a": json.dumps({"recommend": score})})
+    write_responses(database_url, round_id, [({"department": "Sales"}, {"recommend": s}) for s in (10, 9, 2)],
+                    get_settings().secret_key.get_secret_value())
     shown = fivefold("surveys", "results", survey, "--by", "department")
     assert shown.exit_code == 0, shown.output
     assert "eNPS 33.3" in shown.output and "3 of 4 answered" in shown.output

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import uuid
-
 import httpx
 import pytest
-from sqlalchemy import text
 
 from programs.engage.scoring import enps, hidden_groups
 from programs.engage.templates import AUDIT_BLOCKS
 from tests.conftest import scalar
-from tests.engage.conftest import THRESHOLD, create_survey, setup_world
+from tests.engage.conftest import THRESHOLD, create_survey, setup_world, write_responses
 
 
-def _insert(sql, round_id: int, rows: list[tuple[dict, dict]]) -> None:
-    """Responses as the pool flush writes them: (segment, answers)."""
-    with sql.begin() as conn:
-        for segment, answers in rows:
-            conn.execute(text("insert into survey_response (id, round_id, department, location, country, answers) "
-                              "values (:id, :round, :department, :location, :country, :answers)"),
-                         {"id": uuid.uuid4().hex, "round": round_id, "answers": json.dumps(answers),
-                          "department": segment.get("department"), "location": segment.get("location"),
-                          "country": segment.get("country")})
+@pytest.fixture
+def responses(surveyed, database_url):
+    """Write (segment, answers) responses to a round through the pool, as answers arrive."""
+    secret = surveyed.settings.secret_key.get_secret_value()
+    return lambda round_id, rows: write_responses(database_url, round_id, rows, secret)
 
 
 def _round(api: httpx.Client, survey_id: int) -> int:
@@ -31,13 +23,13 @@ def _round(api: httpx.Client, survey_id: int) -> int:
 
 
 def test_enps_mean_and_distribution_match_a_hand_count_and_comments_need_twice_the_threshold(
-        surveyed, sql, database_url):
+        surveyed, sql, database_url, responses):
     _slack, api = setup_world(surveyed, sql, database_url)
     survey_id = create_survey(api, name="eNPS", template="enps", questions=None)
     round_id = _round(api, survey_id)
     scores = [10, 10, 9, 8, 7, 6, 0, 5, 9, 10]
     comments = ["More coffee", "=HYPERLINK(\"x\")", "Fewer meetings", "Quiet rooms", "Better chairs"]
-    _insert(sql, round_id, [({}, {"recommend": s, **({"better": comments[i]} if i < len(comments) else {})})
+    responses(round_id, [({}, {"recommend": s, **({"better": comments[i]} if i < len(comments) else {})})
                             for i, s in enumerate(scores)])
     results = api.get(f"/api/v1/surveys/{survey_id}/results").json()
     recommend, better = results["questions"]
@@ -46,7 +38,7 @@ def test_enps_mean_and_distribution_match_a_hand_count_and_comments_need_twice_t
     assert recommend["mean"] == 7.4 and recommend["distribution"]["10"] == 3 and recommend["distribution"]["1"] == 0
     assert better == {"key": "better", "kind": "text", "text": better["text"], "suppressed": True,
                       "reason": f"comments are shown for at least {2 * THRESHOLD} answers"}
-    _insert(sql, round_id, [({}, {"recommend": 9, "better": "Plants"})])
+    responses(round_id, [({}, {"recommend": 9, "better": "Plants"})])
     better = api.get(f"/api/v1/surveys/{survey_id}/results").json()["questions"][1]
     assert sorted(better["comments"]) == sorted([*comments, "Plants"])
     csv = api.get(f"/api/v1/surveys/{survey_id}/results?format=csv").text
@@ -55,13 +47,14 @@ def test_enps_mean_and_distribution_match_a_hand_count_and_comments_need_twice_t
     assert polish.startswith("Jak bardzo")
 
 
-def test_small_groups_and_groups_that_could_be_derived_by_subtraction_are_suppressed(surveyed, sql, database_url):
+def test_small_groups_and_groups_that_could_be_derived_by_subtraction_are_suppressed(
+        surveyed, sql, database_url, responses):
     _slack, api = setup_world(surveyed, sql, database_url)
     survey_id = create_survey(api)
     round_id = _round(api, survey_id)
     emea, apac = {"department": "Sales", "location": "EMEA"}, {"department": "Sales", "location": "APAC"}
     legal = {"department": "Legal", "location": "EMEA"}
-    _insert(sql, round_id, [(emea, {"q1": 10})] * 4 + [(apac, {"q1": 0})] * 2 + [(legal, {"q1": 5})] * 3)
+    responses(round_id, [(emea, {"q1": 10})] * 4 + [(apac, {"q1": 0})] * 2 + [(legal, {"q1": 5})] * 3)
     by_department = api.get(f"/api/v1/surveys/{survey_id}/results?by=department").json()["breakdown"]["groups"]
     sales = next(g for g in by_department if g["group"]["department"] == "Sales")
     assert sales["respondents"] == 6
@@ -76,11 +69,11 @@ def test_small_groups_and_groups_that_could_be_derived_by_subtraction_are_suppre
     assert "department=Sales/location=EMEA,,suppressed" in csv and "10" not in csv.split("department=Sales")[1][:80]
 
 
-def test_a_round_below_the_threshold_shows_nothing_but_counts(surveyed, sql, database_url):
+def test_a_round_below_the_threshold_shows_nothing_but_counts(surveyed, sql, database_url, responses):
     _slack, api = setup_world(surveyed, sql, database_url)
     survey_id = create_survey(api)
     round_id = _round(api, survey_id)
-    _insert(sql, round_id, [({}, {"q1": 10})] * (THRESHOLD - 1))
+    responses(round_id, [({}, {"q1": 10})] * (THRESHOLD - 1))
     results = api.get(f"/api/v1/surveys/{survey_id}/results?round={round_id}").json()
     assert results["responded"] == THRESHOLD - 1 and results["questions"][0]["suppressed"] is True
     assert results["trend"][0]["suppressed"] is True and "scores" not in results["trend"][0]
@@ -94,14 +87,15 @@ def test_hidden_groups_are_topped_up_until_the_hidden_total_reaches_the_threshol
     assert enps({}) is None
 
 
-def test_the_audit_scores_blocks_against_the_baseline_and_names_the_weakest(surveyed, sql, database_url):
+def test_the_audit_scores_blocks_against_the_baseline_and_names_the_weakest(
+        surveyed, sql, database_url, responses):
     _slack, api = setup_world(surveyed, sql, database_url)
     survey_id = create_survey(api, name="CX audit 2026", template="cx_audit", questions=None)
     questions = api.get(f"/api/v1/surveys/{survey_id}").json()["questions"]
     assert len(questions) == 27 and {q["block"] for q in questions} == {b for b, _t, _s in AUDIT_BLOCKS}
     baseline, current = _round(api, survey_id), _round(api, survey_id)
     keys = [q["key"] for q in questions]
-    _insert(sql, baseline, [({}, dict.fromkeys(keys, 3))] * 3)
+    responses(baseline, [({}, dict.fromkeys(keys, 3))] * 3)
 
     def answers(respondent: int) -> dict:
         given = dict.fromkeys(keys, 3)
@@ -111,7 +105,7 @@ def test_the_audit_scores_blocks_against_the_baseline_and_names_the_weakest(surv
         given.update({"mission_1": 4, "mission_2": 4, "mission_3": 5})
         return given
 
-    _insert(sql, current, [({}, answers(r)) for r in (1, 2, 3)])
+    responses(current, [({}, answers(r)) for r in (1, 2, 3)])
     audit = api.get(f"/api/v1/surveys/{survey_id}/results?round={current}").json()["audit"]
     blocks = {b["block"]: b for b in audit["blocks"]}
     # Likert 1–5 → 0–100: (mean − 1) × 25
@@ -147,7 +141,8 @@ def test_invalid_surveys_are_refused_and_nothing_is_written(surveyed, sql, datab
     assert scalar(sql, "select count(*) from survey") == 0
 
 
-def test_results_refuse_unknown_break_downs_other_rounds_and_other_tenants(surveyed, sql, database_url):
+def test_results_refuse_unknown_break_downs_other_rounds_and_other_tenants(
+        surveyed, sql, database_url, responses):
     _slack, api = setup_world(surveyed, sql, database_url)
     survey_id = create_survey(api)
     other = create_survey(api, name="other")
