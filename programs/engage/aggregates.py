@@ -56,12 +56,10 @@ async def value_counts(
 
 
 async def comments(session: AsyncSession, round_id: int, key: str, limit: int = 500) -> list[str]:
-    """Free-text answers to question `key` in one round, in key order (random, as keys are)."""
+    """Up to `limit` free-text answers to question `key` in one round, in alphabetical order."""
     text = RESPONSE.c.answers[key].as_string()
-    rows = await session.execute(
-        select(text).where(RESPONSE.c.round_id == round_id, text.is_not(None)).order_by(RESPONSE.c.id).limit(limit)
-    )
-    return [str(value) for (value,) in rows if value]
+    rows = await session.execute(select(text).where(RESPONSE.c.round_id == round_id, text.is_not(None)).limit(limit))
+    return sorted(str(value) for (value,) in rows if value)
 
 
 async def invited(session: AsyncSession, round_id: int, by: Sequence[str]) -> dict[Group, int]:

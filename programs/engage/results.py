@@ -57,8 +57,7 @@ def question_cell(question: Question, counts: Counter[int], t: Translator) -> Ce
 
 async def _question_cells(session: AsyncSession, survey: Survey, round_ids: Sequence[int], by: Sequence[str],
                           t: Translator) -> dict[str, dict[tuple[int, Group], Counter[int]]]:
-    return {q.key: await aggregates.value_counts(session, round_ids, q.key, by)
-            for q in questions_of(survey.questions) if q.kind != TEXT}
+    return {q.key: await aggregates.value_counts(session, round_ids, q.key, by) for q in questions_of(survey.questions)}
 
 
 async def survey_results(session: AsyncSession, survey: Survey, round_: SurveyRound, *, by: Sequence[str],
@@ -71,7 +70,7 @@ async def survey_results(session: AsyncSession, survey: Survey, round_: SurveyRo
     totals = {rid: n for (rid, _g), n in (await aggregates.respondents(session, ids, ())).items()}
     counts = await _question_cells(session, survey, ids, (), t)
     responded = totals.get(round_.id, 0)
-    invited = sum((await aggregates.invited(session, round_.id, ())).values())
+    invited = round_.invited  # participation rows are written once, when the round opens
     result: dict[str, Any] = {
         "survey_id": survey.id, "survey": survey.name, "round_id": round_.id, "anonymity_threshold": threshold,
         "invited": invited, "responded": responded,
@@ -95,8 +94,9 @@ async def _questions(session: AsyncSession, survey: Survey, round_id: int, respo
     for question in questions_of(survey.questions):
         head: Cell = {"key": question.key, "kind": question.kind, "text": question.shown(t)}
         if question.kind == TEXT:
-            texts = await aggregates.comments(session, round_id, question.key) if responded >= 2 * threshold else []
-            ok = len(texts) >= 2 * threshold
+            written = sum(counts[question.key].get((round_id, ()), Counter()).values())  # from the tally
+            ok = written >= 2 * threshold
+            texts = await aggregates.comments(session, round_id, question.key) if ok else []
             cells.append({**head, **({"comments": texts} if ok else suppressed(threshold, comments=True))})
         elif responded < threshold:
             cells.append({**head, **suppressed(threshold)})

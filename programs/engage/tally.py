@@ -18,7 +18,7 @@ Cell = tuple[int, str, str, str, str, int]
 
 
 def cells(rows: Iterable[dict[str, Any]]) -> Counter[Cell]:
-    """How many respondents, and answers of each numeric value, per round and segment."""
+    """How many respondents, answers of each numeric value, and comments, per round and segment."""
     found: Counter[Cell] = Counter()
     for row in rows:
         segment = (row.get("department") or "", row.get("location") or "", row.get("country") or "")
@@ -26,6 +26,8 @@ def cells(rows: Iterable[dict[str, Any]]) -> Counter[Cell]:
         for key, value in (row.get("answers") or {}).items():
             if isinstance(value, int) and not isinstance(value, bool):
                 found[(row["round_id"], key, *segment, value)] += 1
+            elif isinstance(value, str):  # a comment: counted (as value 0), so results know when to read them
+                found[(row["round_id"], key, *segment, 0)] += 1
     return found
 
 
