@@ -13,7 +13,7 @@ from bot.i18n import N_
 from bot.models import Delivery, Lane, TargetKind
 from bot.outbox import enqueue
 from programs.engage.models import Participation, Survey, SurveyResponse, SurveyRound
-from programs.engage.pool import Sealer, new_key, pool_answer
+from programs.engage.pool import new_key, pool_answer, sealer_for
 from programs.engage.questions import questions_of
 from programs.engage.rounds import invitation_key
 from programs.engage.tally import add_to_tally
@@ -62,14 +62,20 @@ def parse_answers(survey: Survey, raw: dict[str, str]) -> dict[str, Any]:
     return answers
 
 
-async def record_answer(ctx: Context, round_id: int, raw: dict[str, str]) -> Survey:
-    """Record the actor's answers to a round, in the interaction's transaction (with its dedupe key)."""
-    survey, round_, participation = await invited_round(ctx, round_id)
+Invited = tuple[Survey, SurveyRound, Participation]
+
+
+async def record_answer(ctx: Context, round_id: int, raw: dict[str, str], invited: Invited | None = None) -> Survey:
+    """Record the actor's answers to a round, in the interaction's transaction (with its dedupe key).
+
+    `invited` is `invited_round`'s answer when the caller has it already.
+    """
+    survey, round_, participation = invited or await invited_round(ctx, round_id)
     check_open(ctx, survey, round_, participation)
     answers = parse_answers(survey, raw)
     segment = {"department": ctx.member.department, "location": ctx.member.location, "country": ctx.member.country}
     if survey.anonymous:
-        await pool_answer(ctx.session, Sealer(ctx.settings.secret_key.get_secret_value()), round_id=round_id,
+        await pool_answer(ctx.session, sealer_for(ctx.settings.secret_key.get_secret_value()), round_id=round_id,
                           segment=segment, answers=answers)
     else:
         await _replace_attributed(ctx, round_id, {"round_id": round_id, "answers": answers, **segment})

@@ -30,13 +30,14 @@ def _round_and_rest(value: str) -> tuple[int, str | None]:
 async def press_answer(ctx: Context, action: Action) -> Reply:
     """A scale / Likert / choice button: a one-question survey is answered; otherwise the form opens."""
     round_id, value = _round_and_rest(action.value)
-    survey, round_, participation = await invited_round(ctx, round_id)
+    invited = await invited_round(ctx, round_id)
+    survey, round_, participation = invited
     check_open(ctx, survey, round_, participation)
     questions = questions_of(survey.questions)
     if value is None or questions[0].parse(value) is None:
         raise UserFacingError(STALE)
     if len(questions) == 1:
-        await record_answer(ctx, round_id, {questions[0].key: value})
+        await record_answer(ctx, round_id, {questions[0].key: value}, invited)
         return Reply()
     return Reply(form=survey_form(ctx.t, survey, round_id, answered_first=value))
 

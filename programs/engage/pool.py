@@ -16,6 +16,7 @@ threshold unless the whole round does.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -55,6 +56,12 @@ class Sealer:
             return dict(json.loads(self._aead.decrypt(raw[:12], raw[12:], None)))
         except InvalidTag as exc:
             raise ValueError("a pooled survey answer cannot be opened with FIVEFOLD_SECRET_KEY") from exc
+
+
+@functools.cache
+def sealer_for(secret_key: str) -> Sealer:
+    """One sealer per key (deriving it on every answer is wasted work)."""
+    return Sealer(secret_key)
 
 
 def new_key() -> str:

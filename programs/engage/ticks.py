@@ -20,7 +20,7 @@ from bot.outbox import enqueue
 from bot.router import Router
 from bot.settings import Settings, get_settings
 from programs.engage.models import Participation, Survey, SurveyRound
-from programs.engage.pool import Sealer, flush_pool, pool_sizes
+from programs.engage.pool import flush_pool, pool_sizes, sealer_for
 from programs.engage.rounds import open_due_rounds
 from programs.engage.summary import send_summary
 from programs.engage.views import invitation
@@ -30,7 +30,7 @@ BATCH = 2000
 
 async def flush_pools(session: AsyncSession, now: dt.datetime, *, settings: Settings) -> int:
     """Write every pool holding at least the anonymity threshold as a shuffled batch."""
-    sealer, written = Sealer(settings.secret_key.get_secret_value()), 0
+    sealer, written = sealer_for(settings.secret_key.get_secret_value()), 0
     sizes = await pool_sizes(session)
     closed = set((await session.execute(  # an answer that committed just as its round closed
         select(SurveyRound.id).where(col(SurveyRound.id).in_(list(sizes)), col(SurveyRound.closed_at).is_not(None))
@@ -85,7 +85,7 @@ async def close_rounds(session: AsyncSession, now: dt.datetime, *, settings: Set
 async def close_round(session: AsyncSession, round_: SurveyRound, now: dt.datetime, *, settings: Settings) -> None:
     """Close one round now (its window passed, or HR closed it early)."""
     assert round_.id is not None
-    await flush_pool(session, Sealer(settings.secret_key.get_secret_value()), round_id=round_.id,
+    await flush_pool(session, sealer_for(settings.secret_key.get_secret_value()), round_id=round_.id,
                      threshold=settings.anonymity_threshold, final=True)
     round_.closed_at = min(now, round_.closes_at) if round_.closes_at <= now else now
     session.add(round_)
