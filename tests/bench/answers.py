@@ -134,7 +134,7 @@ def run(server: str, database: str, url: str, people: list[str], workdir: Path, 
     engine = create_engine(sync_url(url))
     with engine.connect() as conn:
         table = TABLE if baseline else "survey_participation WHERE responded"
-        recorded = int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
+        recorded = int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
     engine.dispose()
     latencies.sort()
     return Row(server, database, len(people), ok, statistics.median(latencies),

@@ -53,3 +53,42 @@ def test_a_recipient_time_zone_round_invites_each_member_at_their_own_time_and_c
     assert "0 of 6 answered" in str(summary) and "hidden" in str(summary)
     invites = "select count(*) from delivery where dedupe_key like 'survey:%:invite:%' and status = :s"
     assert scalar(sql, invites, s="pending") == 0 and scalar(sql, invites, s="skipped") == 3  # not due before close
+
+
+def test_recurring_rounds_open_once_per_slot_and_a_second_tick_opens_nothing(database_url, sql):
+    import asyncio
+
+    from bot.db import Database
+    from bot.models import Member, Tenant
+    from programs.engage.rounds import open_due_rounds
+    from programs.engage.schemas import SurveyIn
+    from programs.engage.service import create_survey
+
+    async def work() -> list[int]:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                tenant = Tenant(platform="slack", external_id="T0RECUR01", name="Test")
+                session.add(tenant)
+                await session.flush()
+                assert tenant.id is not None
+                session.add(Member(tenant_id=tenant.id, external_id="U0TOKYO01", timezone="Asia/Tokyo"))
+                data = SurveyIn.model_validate({
+                    "name": "Weekly", "template": "cx_pulse", "anonymous": True, "audience": {"kind": "everyone"},
+                    "schedule": {"kind": "recurring", "cron": "0 9 * * mon", "timezone": "recipient"},
+                    "window_hours": 48})
+                survey = await create_survey(session, tenant.id, data)
+                survey.created_at = dt.datetime(2026, 3, 1, tzinfo=UTC)
+            opened = []
+            for now in (dt.datetime(2026, 3, 1, 23, 55, tzinfo=UTC),  # Monday 08:55 in Tokyo: inside the lead
+                        dt.datetime(2026, 3, 2, 0, 30, tzinfo=UTC),   # the same slot again
+                        dt.datetime(2026, 3, 9, 0, 0, tzinfo=UTC)):   # next Monday
+                async with db.transaction() as session:
+                    opened.append(await open_due_rounds(session, now))
+            return opened
+        finally:
+            await db.close()
+
+    assert asyncio.run(work()) == [1, 0, 1]
+    assert scalar(sql, "select count(*) from survey_round") == 2
+    assert scalar(sql, "select count(*) from delivery where dedupe_key like 'survey:%:invite:%'") == 2

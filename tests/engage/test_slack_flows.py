@@ -112,3 +112,14 @@ def test_stats_lists_open_surveys_and_survey_reopens_the_invitation(surveyed, sq
     assert "No survey is waiting" in str(slack.command("/cx", "survey", user=FRANK).json())
     assert "coming soon" not in str(slack.command("/cx", "help", user=FRANK).json())
     assert "/cx survey" in str(slack.command("/cx", "help", user=FRANK).json())
+
+
+def test_stale_or_foreign_buttons_are_refused_politely(surveyed, sql, database_url, fake_slack):
+    slack, api = setup_world(surveyed, sql, database_url)
+    round_id = api.post(f"/api/v1/surveys/{create_survey(api)}/send-now").json()["round_id"]
+    invitations(fake_slack, len(PEOPLE))
+    for index, value in enumerate(["nonsense", f"{round_id}:11", f"{round_id}:", "99999999999:1", "424242:3"]):
+        assert slack.interaction(press(ALICE, value, f"2.{index}.x")).status_code == 200
+    refusals = [str(c.params) for c in fake_slack.wait_for("chat.postEphemeral", 5)]
+    assert sum("no longer valid" in r for r in refusals) == 4 and "not sent to you" in refusals[-1]
+    assert scalar(sql, "select count(*) from survey_participation where responded") == 0
