@@ -107,7 +107,8 @@ async def _questions(session: AsyncSession, survey: Survey, round_id: int, respo
 
 def _trend_point(survey: Survey, round_: SurveyRound, n: int, counts: dict[str, dict[tuple[int, Group], Counter[int]]],
                  threshold: int, t: Translator) -> Cell:
-    point: Cell = {"round_id": round_.id, "opened_on": round_.opened_at.date().isoformat(), "respondents": n}
+    point: Cell = {"round_id": round_.id, "opened_on": round_.opened_at.date().isoformat(), "invited": round_.invited,
+                   "respondents": n, "participation": round(100 * n / round_.invited, 1) if round_.invited else None}
     if n < threshold:
         return {**point, **suppressed(threshold)}
     scores: dict[str, Any] = {}

@@ -119,6 +119,7 @@ def test_the_audit_scores_blocks_against_the_baseline_and_names_the_weakest(
     assert audit["weakest"][0]["statements"][0]["text"] == "It is clear who owns customer experience here."
     trend = api.get(f"/api/v1/surveys/{survey_id}/results").json()["trend"]
     assert [point["round_id"] for point in trend] == [baseline, current]
+    assert [point["participation"] for point in trend] == [50.0, 50.0]  # 3 of the 6 invited each time
 
 
 @pytest.mark.parametrize(("body", "field"), [
