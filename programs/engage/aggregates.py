@@ -9,13 +9,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.models import Member
-from programs.engage.models import Participation, SurveyResponse
-from programs.engage.tally import RESPONDENTS, TALLY
+from programs.engage.models import SurveyResponse
+from programs.engage.tally import INVITED, RESPONDENTS, TALLY
 
 RESPONSE = SurveyResponse.__table__  # type: ignore[attr-defined]
-PARTICIPATION = Participation.__table__  # type: ignore[attr-defined]
-MEMBER = Member.__table__  # type: ignore[attr-defined]
 ATTRIBUTES = ("department", "location", "country")
 Group = tuple[Any, ...]
 
@@ -63,10 +60,10 @@ async def comments(session: AsyncSession, round_id: int, key: str, limit: int = 
 
 
 async def invited(session: AsyncSession, round_id: int, by: Sequence[str]) -> dict[Group, int]:
-    """Members invited to the round per group of their current attributes."""
-    columns = [MEMBER.c[name] for name in by]
+    """Members invited to the round per group of their attributes when it opened (from the tally)."""
+    columns = [TALLY.c[name] for name in by]
     rows = await session.execute(
-        select(*columns, func.count()).select_from(PARTICIPATION.join(MEMBER, MEMBER.c.id == PARTICIPATION.c.member_id))
-        .where(PARTICIPATION.c.round_id == round_id).group_by(*columns)
+        select(*columns, func.sum(TALLY.c.count))
+        .where(TALLY.c.round_id == round_id, TALLY.c.question == INVITED).group_by(*columns)
     )
-    return {tuple(row[:-1]): int(row[-1]) for row in rows}
+    return {_group(row[:-1]): int(row[-1]) for row in rows}

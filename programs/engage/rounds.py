@@ -24,6 +24,7 @@ from bot.i18n import translator
 from bot.models import Lane, Member, TargetKind, Tenant
 from bot.outbox import Outgoing, enqueue_all
 from programs.engage.models import Participation, Survey, SurveyRound
+from programs.engage.tally import add_cells, invitations
 from programs.engage.views import invitation
 
 SCHEDULE: TypeAdapter[Schedule] = TypeAdapter(Schedule)
@@ -78,6 +79,7 @@ async def _invite(session: AsyncSession, survey: Survey, tenant: Tenant, round_:
             target_id=member.external_id, member_id=member.id, locale=locale, due_at=at, lane=Lane.BROADCAST,
             message=invitation(translator(locale), survey, round_, zone_of(member, tenant)),
         ))
+    await add_cells(session, invitations(round_.id, ((m.department, m.location, m.country) for m in members)))
     for start in range(0, len(rows), CHUNK):
         await session.execute(upsert_insert(dialect_of(session))(Participation).values(rows[start:start + CHUNK])
                               .on_conflict_do_nothing(index_elements=["round_id", "member_id"]))

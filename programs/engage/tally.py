@@ -14,6 +14,7 @@ from programs.engage.models import SurveyTally
 
 TALLY = SurveyTally.__table__  # type: ignore[attr-defined]
 RESPONDENTS = ""  # the `question` of the respondent count
+INVITED = "@invited"  # … and of the invitations, by the invitee's segment when the round opened
 Cell = tuple[int, str, str, str, str, int]
 
 
@@ -31,9 +32,18 @@ def cells(rows: Iterable[dict[str, Any]]) -> Counter[Cell]:
     return found
 
 
+def invitations(round_id: int, segments: Iterable[tuple[str | None, str | None, str | None]]) -> Counter[Cell]:
+    """How many members of each (department, location, country) a round invited."""
+    return Counter((round_id, INVITED, d or "", loc or "", c or "", 0) for d, loc, c in segments)
+
+
 async def add_to_tally(session: AsyncSession, rows: Iterable[dict[str, Any]], *, sign: int = 1) -> None:
     """Count `rows` (response column values) in, or out with `sign` -1."""
-    counted = cells(rows)
+    await add_cells(session, cells(rows), sign=sign)
+
+
+async def add_cells(session: AsyncSession, counted: Counter[Cell], *, sign: int = 1) -> None:
+    """Add counted cells to the tally (one upsert statement, executemany)."""
     if not counted:
         return
     insert = upsert_insert(dialect_of(session))(TALLY)

@@ -60,13 +60,16 @@ def load(url: str, responses: int) -> int:
                      "SELECT r, m, now(), true, 0 FROM generate_series(1, %s) r, generate_series(1, %s) m",
                      (ROUNDS, members))
         conn.execute("INSERT INTO survey_response (id, round_id, department, answers) SELECT md5(random()::text || g),"
-                     " 1 + g %% %s, 'Dept ' || (g %% %s), json_build_object('recommend', (g * 7919 + g / 7) %% 11) "
+                     " 1 + g %% %s, 'Dept ' || (g %% %s), json_build_object('recommend', (g::bigint * 7919 + g / 7) %% 11) "
                      "FROM generate_series(1, %s) g", (ROUNDS, DEPARTMENTS, responses))
         # the counts the pool flushes keep in step with the responses they write (programs.engage.tally)
         conn.execute("INSERT INTO survey_tally (round_id, question, department, location, country, value, count) "
                      "SELECT round_id, '', coalesce(department, ''), '', '', 0, count(*) FROM survey_response "
                      "GROUP BY 1, 3 UNION ALL SELECT round_id, 'recommend', coalesce(department, ''), '', '', "
                      "(answers->>'recommend')::int, count(*) FROM survey_response GROUP BY 1, 3, 6")
+        conn.execute("INSERT INTO survey_tally (round_id, question, department, location, country, value, count) "
+                     "SELECT r, '@invited', m.department, '', '', 0, count(*) FROM generate_series(1, %s) r, member m "
+                     "GROUP BY 1, 3", (ROUNDS,))
         conn.execute("VACUUM ANALYZE")
     return 1
 
