@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import ModuleType
 
 from fastapi import FastAPI
 
@@ -16,6 +17,7 @@ from bot.logs import configure_logging
 from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
+from programs.engage.api import router as surveys_router
 from programs.instruct.api import router as tracks_router
 
 
@@ -24,7 +26,7 @@ def build_runtime(settings: Settings) -> Runtime:
     timeouts = Timeouts(settings.db_connect_timeout_seconds, settings.db_statement_timeout_seconds)
     db = Database(settings.database_url, timeouts)
     router = Router()
-    programs.register_all(router)
+    programs.register_all(router, settings)
     return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
 
 
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     app.include_router(api_router)
     app.include_router(tracks_router)
+    app.include_router(surveys_router)
     return app
 
 
@@ -130,6 +133,13 @@ async def enable_starter(settings: Settings, tenant_id: int) -> str:
     finally:
         await db.close()
     return f"starter programme for {label!r}: {len(result.created)} created, {len(result.existing)} already there"
+
+
+def surveys_console() -> ModuleType:
+    """Survey operations for `fivefold surveys` (the engine's CLI never imports programs itself)."""
+    from programs.engage import console
+
+    return console
 
 
 def slack_manifest(url: str, oauth: bool) -> dict[str, object]:

@@ -192,6 +192,8 @@ class Message(BaseModel):
 
     fallback: str
     blocks: list[Block] = Field(default_factory=list)
+    replaces: str | None = None
+    """The platform id of an earlier message this one updates in place (Slack `chat.update`)."""
 
 
 class Choice(BaseModel):

@@ -39,6 +39,13 @@ class Router:
 
         return register
 
+    def extend(self, kind: Kind, route: str, wrap: Callable[[Handler], Handler]) -> None:
+        """Replace the handler of `kind:route` by `wrap(handler)`: a program adding to another's reply."""
+        key = (kind, route)
+        if key not in self._handlers:
+            raise ValueError(f"{kind}:{route} has no handler to extend")
+        self._handlers[key] = wrap(self._handlers[key])
+
     def fallback(self, kind: Kind) -> Callable[[H], H]:
         """Decorator registering the handler for unknown routes of `kind` (e.g. help)."""
 

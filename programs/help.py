@@ -13,7 +13,8 @@ def help_message(t: Translator, unknown: str | None = None) -> Message:
     """What Fivefold can do here; names the unknown command when there was one."""
     lines = [
         (CommandRef(name="kudos", args=t._("@name [@name …] message #value")), t._("thank someone in public")),
-        (CommandRef(name="stats"), t._("your kudos given and received, and what is left today")),
+        (CommandRef(name="stats"), t._("your kudos given and received, what is left today, and open surveys")),
+        (CommandRef(name="survey"), t._("answer the latest survey waiting for you")),
         (CommandRef(name="leaderboard"), t._("this month's most recognised people")),
         (CommandRef(name="ambassador"), t._("sign up as a CX ambassador")),
         (CommandRef(name="story"), t._("share a customer story")),

@@ -122,9 +122,13 @@ class SlackPort(PlatformPort):
         payload = render_message(message)
         metadata = {"event_type": METADATA_EVENT, "event_payload": {"delivery_id": str(delivery.id)}}
         try:
-            response = await client.chat_postMessage(
-                channel=delivery.target_id, metadata=metadata, unfurl_links=False, **payload
-            )
+            if message.replaces:  # an earlier message updated in place (`channel:ts`)
+                channel, _, ts = message.replaces.partition(":")
+                response = await client.chat_update(channel=channel, ts=ts, **payload)
+            else:
+                response = await client.chat_postMessage(
+                    channel=delivery.target_id, metadata=metadata, unfurl_links=False, **payload
+                )
         except SlackApiError as error:
             return classify(error)
         except (TimeoutError, aiohttp.ClientError, OSError) as error:

@@ -147,6 +147,16 @@ class TeamsPort(PlatformPort):
         )
         return sent[0] if sent else ""
 
+    async def update(self, reference: dict[str, Any], activity: dict[str, Any]) -> None:
+        """Replace the activity `activity["id"]` in the referenced conversation."""
+
+        async def replace(turn_context: TurnContext) -> None:
+            await turn_context.update_activity(Activity().deserialize(activity))
+
+        await self.adapter.continue_conversation(
+            ConversationReference().deserialize(reference), replace, claims_identity=self.identity
+        )
+
     async def send(self, tenant: Tenant, delivery: Delivery, message: Message) -> SendResult:
         """Post a delivery to a member's 1:1 chat or to a channel / group chat."""
         try:
@@ -158,8 +168,11 @@ class TeamsPort(PlatformPort):
                 if found is None:
                     raise Unreachable(delivery.target_id)
                 reference = found
-            tag = delivery_tag(delivery.id)
-            activity_id = await self.post(reference, render_activity(message, tag=tag))
+            if message.replaces:  # an earlier card updated in place (`conversation:activity`)
+                activity_id = message.replaces.rpartition(":")[2]
+                await self.update(reference, {**render_activity(message), "id": activity_id})
+            else:
+                activity_id = await self.post(reference, render_activity(message, tag=delivery_tag(delivery.id)))
         except Unreachable:
             return SendResult(Outcome.PERMANENT, reason="unreachable")
         except HttpOperationError as error:

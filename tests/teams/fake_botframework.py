@@ -292,5 +292,6 @@ class FakeBotFramework:
                     self.close_connection = True
 
             do_GET = do_POST
+            do_PUT = do_POST
 
         return Handler

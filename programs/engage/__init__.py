@@ -1,0 +1,1 @@
+"""Engage: pulse surveys, eNPS and the CX maturity audit, with anonymity that holds against the database."""
