@@ -16,6 +16,8 @@ from bot.logs import configure_logging
 from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
+from programs.ambassadors.api import router as ambassadors_router
+from programs.channels.api import router as programme_settings_router
 from programs.instruct.api import router as tracks_router
 
 
@@ -63,6 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     app.include_router(api_router)
     app.include_router(tracks_router)
+    app.include_router(ambassadors_router)
+    app.include_router(programme_settings_router)
     return app
 
 

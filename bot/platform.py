@@ -24,6 +24,7 @@ class MemberProfile:
     locale: str | None = None
     is_bot: bool = False
     is_deleted: bool = False
+    is_admin: bool = False
 
 
 class Outcome(StrEnum):

@@ -7,6 +7,8 @@ from bot.router import Router
 
 def load_models() -> None:
     """Import every program's tables so that they join the shared metadata."""
+    from programs.ambassadors import models as ambassador_models  # noqa: F401
+    from programs.channels import models as channel_models  # noqa: F401
     from programs.instruct import models as instruct_models  # noqa: F401
     from programs.reward import models as reward_models  # noqa: F401
 
@@ -14,10 +16,12 @@ def load_models() -> None:
 def register_all(router: Router) -> None:
     """Register every program's handlers."""
     from programs import help as help_program
+    from programs.ambassadors import handlers as ambassadors
     from programs.instruct import handlers as instruct
     from programs.reward import handlers as reward
 
     load_models()
     reward.register(router)
     instruct.register(router)
+    ambassadors.register(router)
     help_program.register(router)

@@ -1,0 +1,67 @@
+"""the programme: CX ambassadors, per-tenant programme settings, member.is_admin
+
+Revision ID: 0009_programme
+Revises: 0004_delivery_lane
+Create Date: 2026-12-02 01:45:00
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import bot.models
+
+revision: str = '0009_programme'
+down_revision: str | None = '0004_delivery_lane'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('is_admin', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_table(
+        'programme_settings',
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('review_channel', sa.String(length=128), nullable=True),
+        sa.Column('reviewers', sa.JSON(), nullable=False),
+        sa.Column('stories_channels', sa.JSON(), nullable=False),
+        sa.Column('announcement_channel', sa.String(length=128), nullable=True),
+        sa.Column('leadership_channel', sa.String(length=128), nullable=True),
+        sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
+        sa.PrimaryKeyConstraint('tenant_id'),
+    )
+    op.create_table(
+        'ambassador',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('member_id', sa.Integer(), nullable=False),
+        sa.Column('motivation', sa.Text(), nullable=False),
+        sa.Column('area', sa.String(length=100), nullable=False),
+        sa.Column('hours_per_month', sa.Integer(), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('decided_by_id', sa.Integer(), nullable=True),
+        sa.Column('decided_at', bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('note', sa.Text(), nullable=True),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['member_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('ambassador', schema=None) as batch_op:
+        batch_op.create_index('ix_ambassador_tenant_status', ['tenant_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ambassador_member_id'), ['member_id'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('ambassador', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ambassador_member_id'))
+        batch_op.drop_index('ix_ambassador_tenant_status')
+    op.drop_table('ambassador')
+    op.drop_table('programme_settings')
+    with op.batch_alter_table('member', schema=None) as batch_op:
+        batch_op.drop_column('is_admin')
