@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import programs
 from bot import web
@@ -132,3 +133,13 @@ def teams_package(app_id: str, url: str) -> bytes:
     from adapters.teams.manifest import teams_package as package
 
     return package(app_id, url)
+
+
+async def ambassador_roster(session: AsyncSession, tenant_id: int) -> list[str]:
+    """The tenant's CX ambassadors, one line each: area, name, platform id, hours a month."""
+    from programs.ambassadors.service import roster
+
+    return [
+        f"{application.area}\t{member.name}\t{member.external_id}\t{application.hours_per_month} h/month"
+        for application, member in await roster(session, tenant_id)
+    ]

@@ -75,7 +75,7 @@ def review_request(t: Translator, applicant: Member, application: Ambassador) ->
 def outcome_for_reviewer(t: Translator, applicant: Member, decided_by: Member | None, application: Ambassador,
                          changed: bool) -> Message:
     """What a reviewer sees after clicking: the decision, and who made it when it was someone else."""
-    by = [mention(decided_by)] if decided_by else [Plain(text=t._("the admin API"))]
+    by: Span = mention(decided_by) if decided_by else Plain(text=t._("the admin API"))
     status = application.status
     if changed:
         text = t._("Approved: {name} is now a CX ambassador.") if status == Status.APPROVED else \
@@ -114,8 +114,9 @@ def your_status(t: Translator, application: Ambassador) -> Message:
     if application.status == Status.PENDING:
         return note(compose(t._("Your application is with the reviewers; you will hear from us.")))
     return Message(fallback=t._("You are a CX ambassador."), blocks=[
-        Text(spans=compose(t._("You are a CX ambassador for {area}, {hours} hours a month."),
-                           area=application.area, hours=str(application.hours_per_month))),
+        Text(spans=compose(t.ngettext("You are a CX ambassador for {area}, {n} hour a month.",
+                                      "You are a CX ambassador for {area}, {n} hours a month.",
+                                      application.hours_per_month, area="{area}"), area=application.area)),
         Actions(buttons=[Button(action_id=STEP_DOWN, label=t._("Step down"), value=str(application.id),
                                 style="danger")]),
     ])

@@ -11,6 +11,7 @@ from bot.models import Member
 from bot.router import Router
 from programs.ambassadors import cards
 from programs.ambassadors.flows import applicant_of, decide, end_role
+from programs.ambassadors.notify import ask_for_review
 from programs.ambassadors.review import may_review
 from programs.ambassadors.service import (
     ambassador_member_ids,
@@ -19,7 +20,6 @@ from programs.ambassadors.service import (
     roster,
     submit_application,
 )
-from programs.ambassadors.notify import ask_for_review
 
 
 async def ambassador_command(ctx: Context, _command: Command) -> Reply:

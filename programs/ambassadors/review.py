@@ -55,6 +55,4 @@ async def may_review(session: AsyncSession, member: Member, channel_id: str | No
     settings = await programme_settings(session, member.tenant_id)
     if settings.review_channel and channel_id == settings.review_channel:
         return True
-    if member.is_admin or member.external_id in (settings.reviewers or []):
-        return True
-    return False
+    return member.is_admin or member.external_id in (settings.reviewers or [])

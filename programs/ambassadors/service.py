@@ -106,7 +106,9 @@ async def roster(session: AsyncSession, tenant_id: int) -> Sequence[tuple[Ambass
     return [(a, m) for a, m in (await session.execute(query)).tuples()]
 
 
-async def applications(session: AsyncSession, tenant_id: int, status: str | None) -> Sequence[tuple[Ambassador, Member]]:
+async def applications(
+    session: AsyncSession, tenant_id: int, status: str | None,
+) -> Sequence[tuple[Ambassador, Member]]:
     """Every application of the tenant (optionally of one status), newest first."""
     query = select(Ambassador, Member).join(Member, col(Member.id) == Ambassador.member_id).where(
         Ambassador.tenant_id == tenant_id)

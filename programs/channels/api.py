@@ -5,7 +5,13 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from bot.api.deps import AdminKey, ReaderKey, SessionDep
-from programs.channels.service import ProgrammeSettingsIn, ProgrammeSettingsOut, programme_settings, settings_out, update_settings
+from programs.channels.service import (
+    ProgrammeSettingsIn,
+    ProgrammeSettingsOut,
+    programme_settings,
+    settings_out,
+    update_settings,
+)
 
 router = APIRouter(prefix="/api/v1/settings/programme", tags=["settings"])
 
