@@ -20,6 +20,7 @@ from bot.settings import Settings, get_settings
 from programs.ambassadors.api import router as ambassadors_router
 from programs.channels.api import router as programme_settings_router
 from programs.instruct.api import router as tracks_router
+from programs.stories.api import router as stories_router
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(tracks_router)
     app.include_router(ambassadors_router)
     app.include_router(programme_settings_router)
+    app.include_router(stories_router)
     return app
 
 

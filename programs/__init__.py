@@ -11,6 +11,7 @@ def load_models() -> None:
     from programs.channels import models as channel_models  # noqa: F401
     from programs.instruct import models as instruct_models  # noqa: F401
     from programs.reward import models as reward_models  # noqa: F401
+    from programs.stories import models as story_models  # noqa: F401
 
 
 def register_all(router: Router) -> None:
@@ -19,9 +20,11 @@ def register_all(router: Router) -> None:
     from programs.ambassadors import handlers as ambassadors
     from programs.instruct import handlers as instruct
     from programs.reward import handlers as reward
+    from programs.stories import handlers as stories
 
     load_models()
     reward.register(router)
     instruct.register(router)
     ambassadors.register(router)
+    stories.register(router)
     help_program.register(router)

@@ -45,5 +45,4 @@ async def coming_soon(ctx: Context, _command: Command) -> Reply:
 def register(router: Router) -> None:
     """Register help (and the fallback for unknown commands)."""
     router.on(Kind.COMMAND, "help")(help_command)
-    router.on(Kind.COMMAND, "story")(coming_soon)
     router.fallback(Kind.COMMAND)(help_command)

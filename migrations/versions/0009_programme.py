@@ -1,4 +1,4 @@
-"""the programme: CX ambassadors, per-tenant programme settings, member.is_admin
+"""the programme: CX ambassadors, customer stories, per-tenant programme settings, member.is_admin
 
 Revision ID: 0009_programme
 Revises: 0004_delivery_lane
@@ -55,9 +55,38 @@ def upgrade() -> None:
     with op.batch_alter_table('ambassador', schema=None) as batch_op:
         batch_op.create_index('ix_ambassador_tenant_status', ['tenant_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_ambassador_member_id'), ['member_id'], unique=False)
+    op.create_table(
+        'story',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('author_id', sa.Integer(), nullable=False),
+        sa.Column('title', sa.String(length=150), nullable=False),
+        sa.Column('situation', sa.Text(), nullable=False),
+        sa.Column('action', sa.Text(), nullable=False),
+        sa.Column('outcome', sa.Text(), nullable=False),
+        sa.Column('value', sa.String(length=40), nullable=False),
+        sa.Column('customer', sa.String(length=150), nullable=True),
+        sa.Column('customer_consent', sa.Boolean(), nullable=False),
+        sa.Column('status', sa.String(length=20), nullable=False),
+        sa.Column('reviewer_id', sa.Integer(), nullable=True),
+        sa.Column('decided_at', bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('note', sa.Text(), nullable=True),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['author_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['reviewer_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('story', schema=None) as batch_op:
+        batch_op.create_index('ix_story_tenant_status', ['tenant_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_story_author_id'), ['author_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('story', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_story_author_id'))
+        batch_op.drop_index('ix_story_tenant_status')
+    op.drop_table('story')
     with op.batch_alter_table('ambassador', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ambassador_member_id'))
         batch_op.drop_index('ix_ambassador_tenant_status')

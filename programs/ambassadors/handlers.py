@@ -12,7 +12,6 @@ from bot.router import Router
 from programs.ambassadors import cards
 from programs.ambassadors.flows import applicant_of, decide, end_role
 from programs.ambassadors.notify import ask_for_review
-from programs.ambassadors.review import may_review
 from programs.ambassadors.service import (
     ambassador_member_ids,
     open_application,
@@ -20,6 +19,7 @@ from programs.ambassadors.service import (
     roster,
     submit_application,
 )
+from programs.channels.review import may_review
 
 
 async def ambassador_command(ctx: Context, _command: Command) -> Reply:

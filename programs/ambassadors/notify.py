@@ -10,7 +10,7 @@ from bot.models import Member, TargetKind, Tenant
 from bot.outbox import Outgoing, enqueue_all
 from programs.ambassadors import cards
 from programs.ambassadors.models import Ambassador, Status
-from programs.ambassadors.review import review_recipients
+from programs.channels.review import review_recipients
 
 
 def _dm(tenant: Tenant, member: Member, key: str, message_for: Message) -> Outgoing:

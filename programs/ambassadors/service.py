@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
@@ -14,6 +13,7 @@ from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.models import Member, Tenant
 from programs.ambassadors.models import OPEN, Ambassador, Status
+from programs.channels.transition import transition
 
 MAX_MOTIVATION, MAX_AREA, MAX_HOURS = 1000, 100, 160
 
@@ -77,23 +77,12 @@ async def change_status(
     session: AsyncSession, tenant: Tenant, application_id: int, *, expected: str, status: Status,
     by: Member | None, now: dt.datetime, note: str | None = None,
 ) -> Decision | None:
-    """Move an application from `expected` to `status`, at most once; None when it does not exist.
-
-    The UPDATE is conditional on the current status, so two reviewers clicking at
-    once (or one clicking twice) change it once: the second finds it decided.
-    """
-    changed = await session.execute(
-        update(Ambassador)
-        .where(col(Ambassador.id) == application_id, col(Ambassador.tenant_id) == tenant.id,
-               col(Ambassador.status) == expected)
-        .values(status=status.value, decided_by_id=by.id if by else None, decided_at=now, note=note)
-        .returning(col(Ambassador.id))
-    )
-    did_change = changed.first() is not None
-    row = await session.get(Ambassador, application_id, populate_existing=True)
-    if row is None or row.tenant_id != tenant.id:
-        return None
-    return Decision(row, did_change)
+    """Move an application from `expected` to `status`, at most once; None when it does not exist."""
+    assert tenant.id is not None
+    values = {"status": status.value, "decided_by_id": by.id if by else None, "decided_at": now, "note": note}
+    row, changed = await transition(session, Ambassador, application_id, tenant_id=tenant.id, expected=expected,
+                                    values=values)
+    return Decision(row, changed) if row is not None else None
 
 
 async def roster(session: AsyncSession, tenant_id: int) -> Sequence[tuple[Ambassador, Member]]:

@@ -13,9 +13,17 @@ from tests.test_api_campaigns import api_key
 _ids = itertools.count(1)
 
 
-def view_submission(user: str, callback_id: str, values: dict[str, str], state: str = "") -> dict[str, Any]:
-    """A submitted modal whose inputs are plain text fields."""
-    blocks = {key: {key: {"type": "plain_text_input", "value": value}} for key, value in values.items()}
+def _element(value: str | list[str]) -> dict[str, Any]:
+    if isinstance(value, list):  # a multi-select (checkboxes)
+        return {"type": "multi_static_select", "selected_options": [{"value": v} for v in value]}
+    if value.startswith("#"):  # a single select: "#slug"
+        return {"type": "static_select", "selected_option": {"value": value[1:]}}
+    return {"type": "plain_text_input", "value": value}
+
+
+def view_submission(user: str, callback_id: str, values: dict[str, Any], state: str = "") -> dict[str, Any]:
+    """A submitted modal: text fields, "#option" single selects and list multi-selects."""
+    blocks = {key: {key: _element(value)} for key, value in values.items()}
     return {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
             "trigger_id": f"{next(_ids)}.9.submit",
             "view": {"type": "modal", "id": f"V0{next(_ids):06d}", "hash": "h1", "callback_id": callback_id,

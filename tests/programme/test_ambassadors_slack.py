@@ -14,7 +14,7 @@ from bot.campaigns.models import Campaign
 from bot.campaigns.schedule import Slot
 from bot.db import sync_url
 from bot.models import Tenant
-from tests.conftest import ALICE, BOB, CAROL, scalar, wait_until
+from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar, wait_until
 from tests.programme.helpers import admin_client, button_press, find_button, view_submission
 from tests.test_api_campaigns import CAMPAIGN, run_db
 
@@ -28,7 +28,7 @@ def admins(fake_slack, slack):
     fake_slack.add_user(ADMIN, "Ada", is_admin=True)
     fake_slack.add_user(OWNER, "Otto")
     fake_slack.users[OWNER]["is_owner"] = True
-    for user in (ADMIN, OWNER, BOB):
+    for user in (ADMIN, OWNER, BOB, DAVE):
         assert slack.command("/cx", "help", user=user).status_code == 200
     return ADMIN, OWNER
 
@@ -93,7 +93,7 @@ def test_two_reviewers_clicking_at_once_approve_once_and_both_see_it(slack, fake
 def test_a_member_who_is_not_a_reviewer_cannot_decide(slack, fake_slack, sql, admins):
     apply(slack)
     value = find_button(review_request(fake_slack, ADMIN)["blocks"], "ambassador.approve")["value"]
-    slack.interaction(button_press(BOB, "ambassador.approve", value, "C0GENERAL"))
+    slack.interaction(button_press(DAVE, "ambassador.approve", value, "C0GENERAL"))
     assert "Only ambassador reviewers" in fake_slack.wait_for("chat.postEphemeral")[0].params["text"]
     assert scalar(sql, "select status from ambassador") == "pending"
 
@@ -123,7 +123,9 @@ def test_review_channel_roster_audience_and_step_down(slack, fake_slack, sql, se
             (ALICE, "Onboarding", 6), (CAROL, "Billing", 1)}
 
         listing = str(slack.command("/cx", "ambassadors", user=BOB).json()["blocks"])
-        assert "Billing\\n• <@U0CAROL01> — 1 hour a month" in listing and f"<@{ALICE}> — 6 hours" in listing
+        # Bob reads Polish: the plural forms of "hours a month"
+        assert f"Billing\\n• <@{CAROL}> — 1 godzina miesięcznie" in listing
+        assert f"Onboarding\\n• <@{ALICE}> — 6 godzin miesięcznie" in listing
 
         campaign = api.post("/campaigns", json={**CAMPAIGN, "audience": {"kind": "ambassadors"}})
         assert campaign.status_code == 201, campaign.text

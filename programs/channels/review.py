@@ -1,4 +1,4 @@
-"""Who reviews applications: the review channel, else the listed reviewers, else the admins."""
+"""Who reviews submissions: the review channel, else the listed reviewers, else the workspace admins."""
 
 from __future__ import annotations
 
