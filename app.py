@@ -19,8 +19,10 @@ from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
 from programs.ambassadors.api import router as ambassadors_router
 from programs.channels.api import router as programme_settings_router
+from programs.digests.api import router as digests_router
 from programs.instruct.api import router as tracks_router
 from programs.stories.api import router as stories_router
+from programs.voice.api import router as feedback_router
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ambassadors_router)
     app.include_router(programme_settings_router)
     app.include_router(stories_router)
+    app.include_router(feedback_router)
+    app.include_router(digests_router)
     return app
 
 

@@ -9,15 +9,18 @@ def load_models() -> None:
     """Import every program's tables so that they join the shared metadata."""
     from programs.ambassadors import models as ambassador_models  # noqa: F401
     from programs.channels import models as channel_models  # noqa: F401
+    from programs.digests import models as digest_models  # noqa: F401
     from programs.instruct import models as instruct_models  # noqa: F401
     from programs.reward import models as reward_models  # noqa: F401
     from programs.stories import models as story_models  # noqa: F401
+    from programs.voice import models as voice_models  # noqa: F401
 
 
 def register_all(router: Router) -> None:
     """Register every program's handlers."""
     from programs import help as help_program
     from programs.ambassadors import handlers as ambassadors
+    from programs.digests import handlers as digests
     from programs.instruct import handlers as instruct
     from programs.reward import handlers as reward
     from programs.stories import handlers as stories
@@ -27,4 +30,5 @@ def register_all(router: Router) -> None:
     instruct.register(router)
     ambassadors.register(router)
     stories.register(router)
+    digests.register(router)
     help_program.register(router)

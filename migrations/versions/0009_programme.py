@@ -1,4 +1,4 @@
-"""the programme: CX ambassadors, customer stories, per-tenant programme settings, member.is_admin
+"""the programme: CX ambassadors, customer stories, customer feedback, digest runs, per-tenant programme settings, member.is_admin
 
 Revision ID: 0009_programme
 Revises: 0004_delivery_lane
@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column('stories_channels', sa.JSON(), nullable=False),
         sa.Column('announcement_channel', sa.String(length=128), nullable=True),
         sa.Column('leadership_channel', sa.String(length=128), nullable=True),
+        sa.Column('team_channels', sa.JSON(), nullable=False),
         sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
         sa.PrimaryKeyConstraint('tenant_id'),
@@ -80,9 +81,41 @@ def upgrade() -> None:
     with op.batch_alter_table('story', schema=None) as batch_op:
         batch_op.create_index('ix_story_tenant_status', ['tenant_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_story_author_id'), ['author_id'], unique=False)
+    op.create_table(
+        'feedback',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('score', sa.Integer(), nullable=False),
+        sa.Column('comment', sa.Text(), nullable=True),
+        sa.Column('touchpoint', sa.String(length=100), nullable=True),
+        sa.Column('team', sa.String(length=200), nullable=False),
+        sa.Column('received_on', sa.Date(), nullable=False),
+        sa.Column('external_id', sa.String(length=128), nullable=True),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('tenant_id', 'external_id', name='uq_feedback_external_id'),
+    )
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.create_index('ix_feedback_tenant_team_date', ['tenant_id', 'team', 'received_on'], unique=False)
+    op.create_table(
+        'digest_run',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=16), nullable=False),
+        sa.Column('period', sa.String(length=40), nullable=False),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('tenant_id', 'kind', 'period', name='uq_digest_run'),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('digest_run')
+    with op.batch_alter_table('feedback', schema=None) as batch_op:
+        batch_op.drop_index('ix_feedback_tenant_team_date')
+    op.drop_table('feedback')
     with op.batch_alter_table('story', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_story_author_id'))
         batch_op.drop_index('ix_story_tenant_status')

@@ -21,4 +21,6 @@ class ProgrammeSettings(SQLModel, table=True):
     stories_channels: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     announcement_channel: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
     leadership_channel: str | None = Field(default=None, sa_column=Column(String(128), nullable=True))
+    team_channels: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    """Team (as customer feedback names it) → the channel its weekly customer card goes to."""
     updated_at: dt.datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))

@@ -21,6 +21,7 @@ class ProgrammeSettingsIn(BaseModel):
     stories_channels: list[str] | None = Field(default=None, max_length=10)
     announcement_channel: str | None = ChannelId
     leadership_channel: str | None = ChannelId
+    team_channels: dict[str, str] | None = Field(default=None, max_length=200)
 
 
 class ProgrammeSettingsOut(BaseModel):
@@ -31,6 +32,7 @@ class ProgrammeSettingsOut(BaseModel):
     stories_channels: list[str]
     announcement_channel: str | None
     leadership_channel: str | None
+    team_channels: dict[str, str]
 
 
 async def programme_settings(session: AsyncSession, tenant_id: int) -> ProgrammeSettings:
@@ -57,5 +59,5 @@ def settings_out(row: ProgrammeSettings) -> ProgrammeSettingsOut:
     return ProgrammeSettingsOut(
         review_channel=row.review_channel, reviewers=list(row.reviewers or []),
         stories_channels=list(row.stories_channels or []), announcement_channel=row.announcement_channel,
-        leadership_channel=row.leadership_channel,
+        leadership_channel=row.leadership_channel, team_channels=dict(row.team_channels or {}),
     )
