@@ -149,3 +149,16 @@ async def ambassador_roster(session: AsyncSession, tenant_id: int) -> list[str]:
         f"{application.area}\t{member.name}\t{member.external_id}\t{application.hours_per_month} h/month"
         for application, member in await roster(session, tenant_id)
     ]
+
+
+async def import_feedback(session: AsyncSession, tenant_id: int, text: str) -> str:
+    """Import customer feedback from CSV text, all rows or none; returns a one-line summary.
+
+    Raises:
+        FeedbackImportError: naming every bad line (nothing is imported).
+    """
+    from programs.voice.importer import parse_feedback_csv
+    from programs.voice.service import store_feedback
+
+    result = await store_feedback(session, tenant_id, parse_feedback_csv(text))
+    return f"{result.created} created, {result.unchanged} unchanged"

@@ -1,4 +1,4 @@
-"""`POST /api/v1/digests/{kind}/send-now`: a digest for the last seven days, right away."""
+"""`POST /api/v1/digests/{kind}/send-now`: a digest for the seven days up to today, right away."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class SentOut(BaseModel):
 
 @router.post("/{kind}/send-now")
 async def send_now(kind: DigestKind, session: SessionDep, key: AdminKey) -> SentOut:
-    """Build the digest for the seven days before today (tenant's zone) and queue it now."""
+    """Build the digest for the seven local days up to and including today (tenant's zone) and queue it."""
     tenant = await session.get(Tenant, key.tenant_id)
     assert tenant is not None  # an API key's tenant is a foreign key
     now = utcnow()

@@ -14,7 +14,7 @@ from bot.models import Tenant
 from bot.outbox import Outgoing, enqueue_all
 from programs.digests.models import DigestRun
 from programs.digests.thanks import thanks_digest
-from programs.digests.window import Window, week_before
+from programs.digests.window import Window, week_to
 from programs.voice.digest import customers_digest
 
 Builder = Callable[[AsyncSession, Tenant, Window, str], Awaitable[list[Outgoing]]]
@@ -53,7 +53,7 @@ async def _claim(session: AsyncSession, tenant_id: int, kind: str, period: str, 
 
 
 async def send_digest(session: AsyncSession, tenant: Tenant, kind: str, *, now: dt.datetime, period: str) -> int | None:
-    """Build digest `kind` for the week before `now` and queue it; None when `period` was already sent.
+    """Build digest `kind` for the seven days up to `now` and queue it; None when `period` was already sent.
 
     Returns how many messages were queued.
     """
@@ -61,7 +61,7 @@ async def send_digest(session: AsyncSession, tenant: Tenant, kind: str, *, now: 
     run_id = await _claim(session, tenant.id, kind, period, now)
     if run_id is None:
         return None
-    window = week_before(now, tenant_zone(tenant))
+    window = week_to(now, tenant_zone(tenant))
     outgoing = await DIGESTS[kind].build(session, tenant, window, f"digest:{kind}:{run_id}")
     await enqueue_all(session, outgoing)
     return len(outgoing)

@@ -1,4 +1,4 @@
-"""The week a digest covers: the seven local days before the day it is sent."""
+"""The week a digest covers: the seven local days up to and including the day it is sent."""
 
 from __future__ import annotations
 
@@ -29,6 +29,6 @@ def week_ending(last: dt.date, zone: ZoneInfo) -> Window:
     return Window(first, last, start, end)
 
 
-def week_before(now: dt.datetime, zone: ZoneInfo) -> Window:
-    """The seven local days before `now`'s local day."""
-    return week_ending(now.astimezone(zone).date() - dt.timedelta(days=1), zone)
+def week_to(now: dt.datetime, zone: ZoneInfo) -> Window:
+    """The seven local days ending with `now`'s local day."""
+    return week_ending(now.astimezone(zone).date(), zone)
