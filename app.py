@@ -18,6 +18,7 @@ from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
 from programs.ambassadors.api import router as ambassadors_router
+from programs.awards.api import router as awards_router
 from programs.channels.api import router as programme_settings_router
 from programs.digests.api import router as digests_router
 from programs.instruct.api import router as tracks_router
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stories_router)
     app.include_router(feedback_router)
     app.include_router(digests_router)
+    app.include_router(awards_router)
     return app
 
 

@@ -8,6 +8,7 @@ from bot.router import Router
 def load_models() -> None:
     """Import every program's tables so that they join the shared metadata."""
     from programs.ambassadors import models as ambassador_models  # noqa: F401
+    from programs.awards import models as award_models  # noqa: F401
     from programs.channels import models as channel_models  # noqa: F401
     from programs.digests import models as digest_models  # noqa: F401
     from programs.instruct import models as instruct_models  # noqa: F401
@@ -20,6 +21,7 @@ def register_all(router: Router) -> None:
     """Register every program's handlers."""
     from programs import help as help_program
     from programs.ambassadors import handlers as ambassadors
+    from programs.awards import handlers as awards
     from programs.digests import handlers as digests
     from programs.instruct import handlers as instruct
     from programs.reward import handlers as reward
@@ -31,4 +33,5 @@ def register_all(router: Router) -> None:
     ambassadors.register(router)
     stories.register(router)
     digests.register(router)
+    awards.register(router)
     help_program.register(router)

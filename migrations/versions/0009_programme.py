@@ -1,4 +1,4 @@
-"""the programme: CX ambassadors, customer stories, customer feedback, digest runs, per-tenant programme settings, member.is_admin
+"""the programme: CX ambassadors, customer stories, customer feedback, digest runs, award cycles, per-tenant programme settings, member.is_admin
 
 Revision ID: 0009_programme
 Revises: 0004_delivery_lane
@@ -109,9 +109,78 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('tenant_id', 'kind', 'period', name='uq_digest_run'),
     )
+    op.create_table(
+        'award_cycle',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=200), nullable=False),
+        sa.Column('timezone', sa.String(length=64), nullable=False),
+        sa.Column('nominations_open', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('nominations_close', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('voting_open', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('voting_close', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('announced_at', bot.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('award_cycle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_award_cycle_tenant_id'), ['tenant_id'], unique=False)
+    op.create_table(
+        'award_category',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('cycle_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=100), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['cycle_id'], ['award_cycle.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('cycle_id', 'name', name='uq_award_category_name'),
+    )
+    with op.batch_alter_table('award_category', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_award_category_cycle_id'), ['cycle_id'], unique=False)
+    op.create_table(
+        'nomination',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('category_id', sa.Integer(), nullable=False),
+        sa.Column('nominee_id', sa.Integer(), nullable=False),
+        sa.Column('nominator_id', sa.Integer(), nullable=False),
+        sa.Column('reason', sa.Text(), nullable=False),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['category_id'], ['award_category.id']),
+        sa.ForeignKeyConstraint(['nominator_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['nominee_id'], ['member.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('category_id', 'nominee_id', 'nominator_id', name='uq_nomination'),
+    )
+    op.create_table(
+        'vote',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('category_id', sa.Integer(), nullable=False),
+        sa.Column('voter_id', sa.Integer(), nullable=False),
+        sa.Column('nominee_id', sa.Integer(), nullable=False),
+        sa.Column('updated_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['category_id'], ['award_category.id']),
+        sa.ForeignKeyConstraint(['nominee_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['voter_id'], ['member.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('category_id', 'voter_id', name='uq_vote_voter'),
+    )
+    for table in ('nomination', 'vote'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(batch_op.f(f'ix_{table}_category_id'), ['category_id'], unique=False)
 
 
 def downgrade() -> None:
+    for table in ('vote', 'nomination'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f'ix_{table}_category_id'))
+        op.drop_table(table)
+    with op.batch_alter_table('award_category', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_award_category_cycle_id'))
+    op.drop_table('award_category')
+    with op.batch_alter_table('award_cycle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_award_cycle_tenant_id'))
+    op.drop_table('award_cycle')
     op.drop_table('digest_run')
     with op.batch_alter_table('feedback', schema=None) as batch_op:
         batch_op.drop_index('ix_feedback_tenant_team_date')
