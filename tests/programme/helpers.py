@@ -13,7 +13,9 @@ from tests.test_api_campaigns import api_key
 _ids = itertools.count(1)
 
 
-def _element(value: str | list[str]) -> dict[str, Any]:
+def _element(key: str, value: str | list[str]) -> dict[str, Any]:
+    if key.endswith("members"):  # a one-person picker
+        return {"type": "users_select", "selected_user": value[0] if value else None}
     if isinstance(value, list):  # a multi-select (checkboxes)
         return {"type": "multi_static_select", "selected_options": [{"value": v} for v in value]}
     if value.startswith("#"):  # a single select: "#slug"
@@ -23,7 +25,7 @@ def _element(value: str | list[str]) -> dict[str, Any]:
 
 def view_submission(user: str, callback_id: str, values: dict[str, Any], state: str = "") -> dict[str, Any]:
     """A submitted modal: text fields, "#option" single selects and list multi-selects."""
-    blocks = {key: {key: _element(value)} for key, value in values.items()}
+    blocks = {key: {key: _element(key, value)} for key, value in values.items()}
     return {"type": "view_submission", "team": {"id": TEAM}, "user": {"id": user, "team_id": TEAM},
             "trigger_id": f"{next(_ids)}.9.submit",
             "view": {"type": "modal", "id": f"V0{next(_ids):06d}", "hash": "h1", "callback_id": callback_id,
