@@ -22,6 +22,7 @@ from programs.awards.api import router as awards_router
 from programs.channels.api import router as programme_settings_router
 from programs.digests.api import router as digests_router
 from programs.instruct.api import router as tracks_router
+from programs.kpis.api import router as kpis_router
 from programs.stories.api import router as stories_router
 from programs.voice.api import router as feedback_router
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback_router)
     app.include_router(digests_router)
     app.include_router(awards_router)
+    app.include_router(kpis_router)
     return app
 
 

@@ -12,6 +12,7 @@ def load_models() -> None:
     from programs.channels import models as channel_models  # noqa: F401
     from programs.digests import models as digest_models  # noqa: F401
     from programs.instruct import models as instruct_models  # noqa: F401
+    from programs.kpis import models as kpi_models  # noqa: F401
     from programs.reward import models as reward_models  # noqa: F401
     from programs.stories import models as story_models  # noqa: F401
     from programs.voice import models as voice_models  # noqa: F401
@@ -24,6 +25,7 @@ def register_all(router: Router) -> None:
     from programs.awards import handlers as awards
     from programs.digests import handlers as digests
     from programs.instruct import handlers as instruct
+    from programs.kpis import handlers as kpis
     from programs.reward import handlers as reward
     from programs.stories import handlers as stories
 
@@ -34,4 +36,5 @@ def register_all(router: Router) -> None:
     stories.register(router)
     digests.register(router)
     awards.register(router)
+    kpis.register(router)
     help_program.register(router)

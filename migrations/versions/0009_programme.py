@@ -1,4 +1,4 @@
-"""the programme: CX ambassadors, customer stories, customer feedback, digest runs, award cycles, per-tenant programme settings, member.is_admin
+"""the programme: CX ambassadors, customer stories, customer feedback, digest runs, award cycles, KPIs, per-tenant programme settings, member.is_admin
 
 Revision ID: 0009_programme
 Revises: 0004_delivery_lane
@@ -168,9 +168,58 @@ def upgrade() -> None:
     for table in ('nomination', 'vote'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(batch_op.f(f'ix_{table}_category_id'), ['category_id'], unique=False)
+    op.create_table(
+        'kpi',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=100), nullable=False),
+        sa.Column('unit', sa.String(length=20), nullable=False),
+        sa.Column('target', sa.Float(), nullable=False),
+        sa.Column('direction', sa.String(length=8), nullable=False),
+        sa.Column('owner_id', sa.Integer(), nullable=True),
+        sa.Column('source', sa.String(length=32), nullable=False),
+        sa.Column('position', sa.Integer(), nullable=False),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['owner_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('tenant_id', 'name', name='uq_kpi_name'),
+    )
+    with op.batch_alter_table('kpi', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_kpi_tenant_id'), ['tenant_id'], unique=False)
+    op.create_table(
+        'kpi_value',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kpi_id', sa.Integer(), nullable=False),
+        sa.Column('period', sa.Date(), nullable=False),
+        sa.Column('value', sa.Float(), nullable=False),
+        sa.Column('recorded_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('kpi_id', 'period', name='uq_kpi_value_period'),
+    )
+    op.create_table(
+        'kpi_comment',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kpi_id', sa.Integer(), nullable=False),
+        sa.Column('comment', sa.Text(), nullable=False),
+        sa.Column('created_at', bot.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['kpi_id'], ['kpi.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    for table in ('kpi_value', 'kpi_comment'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(batch_op.f(f'ix_{table}_kpi_id'), ['kpi_id'], unique=False)
 
 
 def downgrade() -> None:
+    for table in ('kpi_comment', 'kpi_value'):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(batch_op.f(f'ix_{table}_kpi_id'))
+        op.drop_table(table)
+    with op.batch_alter_table('kpi', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_kpi_tenant_id'))
+    op.drop_table('kpi')
     for table in ('vote', 'nomination'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(batch_op.f(f'ix_{table}_category_id'))

@@ -15,6 +15,7 @@ from bot.outbox import Outgoing, enqueue_all
 from programs.digests.models import DigestRun
 from programs.digests.thanks import thanks_digest
 from programs.digests.window import Window, week_to
+from programs.kpis.digest import ask_owners, kpi_digest
 from programs.voice.digest import customers_digest
 
 Builder = Callable[[AsyncSession, Tenant, Window, str], Awaitable[list[Outgoing]]]
@@ -32,6 +33,8 @@ class Digest:
 DIGESTS: dict[str, Digest] = {
     "thanks": Digest(weekday=4, at=dt.time(15, 0), build=thanks_digest),
     "customers": Digest(weekday=0, at=dt.time(9, 0), build=customers_digest),
+    "kpi": Digest(weekday=0, at=dt.time(9, 0), build=kpi_digest),
+    "kpi_ask": Digest(weekday=6, at=dt.time(9, 0), build=ask_owners),  # the day before the KPI digest
 }
 
 
