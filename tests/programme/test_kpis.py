@@ -96,7 +96,7 @@ def test_owner_is_asked_the_day_before_and_the_digest_says_when_no_comment_came(
     assert run_db(database_url, lambda session: digests_tick(session, sunday - dt.timedelta(minutes=1))) == 0
     assert run_db(database_url, lambda session: digests_tick(session, sunday)) == 1  # only CSAT has a missed owner
     wait_until(lambda: [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == BOB])
-    ask = [c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == BOB][0]
+    ask = next(c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == BOB)
     assert "CSAT is at 80% against a target of 90%. If the numbers are bad, explain why" in ask["text"]
     button = find_button(ask["blocks"], "kpi.comment")
     slack.interaction(button_press(ALICE, "kpi.comment", button["value"], "D0ALICE01"))
@@ -109,7 +109,7 @@ def test_owner_is_asked_the_day_before_and_the_digest_says_when_no_comment_came(
 
     assert api.post("/digests/kpi/send-now").json() == {"kind": "kpi", "messages": 1}
     wait_until(lambda: [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "C0LEADERS"])
-    digest = str([c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "C0LEADERS"][0])
+    digest = str(next(c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "C0LEADERS"))
     assert "CSAT*: 80% against a target of 90% — missed ↓" in digest
     assert "Owner's comment: Two new hires in onboarding" in digest
     assert "First reply*: 75 min against a target of 60 min — missed" in digest
