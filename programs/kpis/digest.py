@@ -28,10 +28,11 @@ def _status_label(t: Translator, status: Status) -> str:
 
 def _line(t: Translator, row: Standing) -> list[Block]:
     kpi = row.kpi
-    spans: list[Span] = [Strong(text=kpi.name), *compose(
-        t._(": {value} against a target of {target} — {status} {trend}"), value=_number(row.latest, kpi.unit),
+    spans: list[Span] = compose(
+        t._("{name}: {value} against a target of {target} — {status} {trend}"), name=Strong(text=kpi.name),
+        value=_number(row.latest, kpi.unit),
         target=_number(kpi.target, kpi.unit), status=_status_label(t, row.status),
-        trend=ARROWS[trend_of(row.latest, row.previous)])]
+        trend=ARROWS[trend_of(row.latest, row.previous)])
     blocks: list[Block] = [Text(spans=spans)]
     if row.comment:
         blocks.append(ContextLine(spans=compose(t._("Owner's comment: {comment}"), comment=row.comment)))
