@@ -97,7 +97,7 @@ def test_owner_is_asked_the_day_before_and_the_digest_says_when_no_comment_came(
     assert run_db(database_url, lambda session: digests_tick(session, sunday)) == 1  # only CSAT has a missed owner
     wait_until(lambda: [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == BOB])
     ask = next(c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == BOB)
-    assert "CSAT is at 80% against a target of 90%. If the numbers are bad, explain why" in ask["text"]
+    assert ask["text"].startswith("CSAT wynosi 80% przy celu 90%. Jeśli liczby są złe")  # Bob reads Polish
     button = find_button(ask["blocks"], "kpi.comment")
     slack.interaction(button_press(ALICE, "kpi.comment", button["value"], "D0ALICE01"))
     assert "Only the KPI's owner" in fake_slack.wait_for("chat.postEphemeral")[0].params["text"]
