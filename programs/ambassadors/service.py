@@ -92,7 +92,7 @@ async def roster(session: AsyncSession, tenant_id: int) -> Sequence[tuple[Ambass
         .where(Ambassador.tenant_id == tenant_id, Ambassador.status == Status.APPROVED.value)
         .order_by(col(Ambassador.area), col(Member.display_name), col(Ambassador.id))
     )
-    return [(a, m) for a, m in (await session.execute(query)).tuples()]
+    return [(a, m) for a, m in (await session.execute(query))]
 
 
 async def applications(
@@ -103,7 +103,7 @@ async def applications(
         Ambassador.tenant_id == tenant_id)
     if status:
         query = query.where(Ambassador.status == status)
-    return [(a, m) for a, m in (await session.execute(query.order_by(col(Ambassador.id).desc()))).tuples()]
+    return [(a, m) for a, m in (await session.execute(query.order_by(col(Ambassador.id).desc())))]
 
 
 async def ambassador_member_ids(session: AsyncSession, tenant_id: int) -> list[int]:

@@ -55,5 +55,5 @@ async def awards_tick(session: AsyncSession, now: dt.datetime) -> int:
     """Announce every cycle whose voting has closed; returns how many were announced."""
     due = (await session.execute(select(AwardCycle, Tenant).join(Tenant, col(Tenant.id) == AwardCycle.tenant_id)
                                  .where(col(AwardCycle.voting_close) <= now,
-                                        col(AwardCycle.announced_at).is_(None)))).tuples().all()
+                                        col(AwardCycle.announced_at).is_(None)))).all()
     return sum([await announce(session, tenant, cycle, now) for cycle, tenant in due])

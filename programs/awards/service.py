@@ -77,7 +77,7 @@ async def standings(session: AsyncSession, category_id: int) -> list[tuple[Membe
     """Nominees with their votes, most first (then by name); nominees without votes count 0."""
     votes = dict((await session.execute(
         select(Vote.nominee_id, func.count()).where(Vote.category_id == category_id)
-        .group_by(col(Vote.nominee_id)))).tuples().all())
+        .group_by(col(Vote.nominee_id)))).all())
     rows = [(member, int(votes.get(member.id or 0, 0))) for member in await nominees(session, category_id)]
     return sorted(rows, key=lambda row: (-row[1], row[0].name))
 

@@ -50,7 +50,7 @@ async def _value_board(session: AsyncSession, tenant_id: int, value: KudosValue,
         .where(Kudos.tenant_id == tenant_id, KudosTag.value_id == value.id, *_in(Kudos.created_at, window))
         .group_by(col(Member.id)).order_by(count.desc(), col(Member.display_name))
     )
-    rows = [(member, int(n)) for member, n in (await session.execute(query)).tuples()]
+    rows = [(member, int(n)) for member, n in (await session.execute(query))]
     return ValueBoard(value.slug, sum(n for _, n in rows), rows[:TOP])
 
 
@@ -64,9 +64,9 @@ async def week_of(session: AsyncSession, tenant_id: int, window: Window) -> Week
     stories = (await session.execute(
         select(Story, Member).join(Member, col(Member.id) == Story.author_id)
         .where(Story.tenant_id == tenant_id, Story.status == StoryStatus.APPROVED.value,
-               *_in(Story.decided_at, window)).order_by(col(Story.decided_at)))).tuples().all()
+               *_in(Story.decided_at, window)).order_by(col(Story.decided_at)))).all()
     ambassadors = (await session.execute(
         select(Ambassador, Member).join(Member, col(Member.id) == Ambassador.member_id)
         .where(Ambassador.tenant_id == tenant_id, Ambassador.status == Status.APPROVED.value,
-               *_in(Ambassador.decided_at, window)).order_by(col(Ambassador.decided_at)))).tuples().all()
+               *_in(Ambassador.decided_at, window)).order_by(col(Ambassador.decided_at)))).all()
     return Week(int(total), boards, stories, ambassadors)

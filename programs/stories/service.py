@@ -114,4 +114,4 @@ async def stories(session: AsyncSession, tenant_id: int, status: str | None) -> 
     query = select(Story, Member).join(Member, col(Member.id) == Story.author_id).where(Story.tenant_id == tenant_id)
     if status:
         query = query.where(Story.status == status)
-    return [(s, m) for s, m in (await session.execute(query.order_by(col(Story.id).desc()))).tuples()]
+    return [(s, m) for s, m in (await session.execute(query.order_by(col(Story.id).desc())))]

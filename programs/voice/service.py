@@ -60,7 +60,7 @@ async def team_scores(
     if until:
         query = query.where(col(Feedback.received_on) <= until)
     groups: dict[tuple[str, dt.date], list[int]] = defaultdict(list)
-    for team, day, score in (await session.execute(query)).tuples():
+    for team, day, score in (await session.execute(query)):
         groups[(team, period_start(day, period))].append(score)
     return [
         TeamScore(team=team, period=start, nps=score.nps, responses=score.responses, promoters=score.promoters,

@@ -94,8 +94,8 @@ def test_nominate_vote_change_vote_and_announce(slack, fake_slack, sql, api):
     posts = [c.params for c in fake_slack.calls_to("chat.postMessage")]
     announcement = [p for p in posts if p["channel"] == "C0ANNOUNCE"]
     assert len(announcement) == 1 and f"Customer hero: <@{CAROL}>" in str(announcement[0]["blocks"])
-    assert [p["text"] for p in posts if p["channel"] == CAROL] == [
-        "Congratulations! You won “Customer hero” in CX Awards 2026."]
+    assert [p["text"] for p in posts if p["channel"] == CAROL] == [  # Carol reads Ukrainian
+        "Вітаємо! Ви перемогли в «Customer hero» у CX Awards 2026."]
 
 
 def _vote(slack, user: str, values: dict) -> dict:
