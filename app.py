@@ -159,10 +159,21 @@ async def import_feedback(session: AsyncSession, tenant_id: int, text: str) -> s
     """Import customer feedback from CSV text, all rows or none; returns a one-line summary.
 
     Raises:
-        FeedbackImportError: naming every bad line (nothing is imported).
+        CsvImportError: naming every bad line (nothing is imported).
     """
     from programs.voice.importer import parse_feedback_csv
     from programs.voice.service import store_feedback
 
     result = await store_feedback(session, tenant_id, parse_feedback_csv(text))
     return f"{result.created} created, {result.unchanged} unchanged"
+
+
+async def import_kpi_values(session: AsyncSession, tenant_id: int, text: str) -> str:
+    """Enter KPI values from CSV text (columns kpi, period, value), all rows or none; returns a summary.
+
+    Raises:
+        CsvImportError: naming every bad line, unknown KPI or computed KPI (nothing is entered).
+    """
+    from programs.kpis.importer import import_kpi_values as enter
+
+    return f"{await enter(session, tenant_id, text)} values entered"
