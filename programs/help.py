@@ -16,7 +16,10 @@ def help_message(t: Translator, unknown: str | None = None) -> Message:
         (CommandRef(name="stats"), t._("your kudos given and received, and what is left today")),
         (CommandRef(name="leaderboard"), t._("this month's most recognised people")),
         (CommandRef(name="ambassador"), t._("sign up as a CX ambassador")),
+        (CommandRef(name="ambassadors"), t._("the CX ambassadors, by area")),
         (CommandRef(name="story"), t._("share a customer story")),
+        (CommandRef(name="nominate"), t._("nominate a colleague for an award")),
+        (CommandRef(name="vote"), t._("vote in the awards")),
         (CommandRef(name="help"), t._("this list")),
     ]
     spans: list[Span] = []
