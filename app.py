@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from types import ModuleType
 
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
 
 import programs
 from bot import web
@@ -18,7 +19,14 @@ from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
 from programs.engage.api import router as surveys_router
+from programs.ambassadors.api import router as ambassadors_router
+from programs.awards.api import router as awards_router
+from programs.channels.api import router as programme_settings_router
+from programs.digests.api import router as digests_router
 from programs.instruct.api import router as tracks_router
+from programs.kpis.api import router as kpis_router
+from programs.stories.api import router as stories_router
+from programs.voice.api import router as feedback_router
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -67,6 +75,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(tracks_router)
     app.include_router(surveys_router)
+    app.include_router(ambassadors_router)
+    app.include_router(programme_settings_router)
+    app.include_router(stories_router)
+    app.include_router(feedback_router)
+    app.include_router(digests_router)
+    app.include_router(awards_router)
+    app.include_router(kpis_router)
     return app
 
 
@@ -154,3 +169,37 @@ def teams_package(app_id: str, url: str) -> bytes:
     from adapters.teams.manifest import teams_package as package
 
     return package(app_id, url)
+
+
+async def ambassador_roster(session: AsyncSession, tenant_id: int) -> list[str]:
+    """The tenant's CX ambassadors, one line each: area, name, platform id, hours a month."""
+    from programs.ambassadors.service import roster
+
+    return [
+        f"{application.area}\t{member.name}\t{member.external_id}\t{application.hours_per_month} h/month"
+        for application, member in await roster(session, tenant_id)
+    ]
+
+
+async def import_feedback(session: AsyncSession, tenant_id: int, text: str) -> str:
+    """Import customer feedback from CSV text, all rows or none; returns a one-line summary.
+
+    Raises:
+        CsvImportError: naming every bad line (nothing is imported).
+    """
+    from programs.voice.importer import parse_feedback_csv
+    from programs.voice.service import store_feedback
+
+    result = await store_feedback(session, tenant_id, parse_feedback_csv(text))
+    return f"{result.created} created, {result.unchanged} unchanged"
+
+
+async def import_kpi_values(session: AsyncSession, tenant_id: int, text: str) -> str:
+    """Enter KPI values from CSV text (columns kpi, period, value), all rows or none; returns a summary.
+
+    Raises:
+        CsvImportError: naming every bad line, unknown KPI or computed KPI (nothing is entered).
+    """
+    from programs.kpis.importer import import_kpi_values as enter
+
+    return f"{await enter(session, tenant_id, text)} values entered"

@@ -45,6 +45,7 @@ def apply_profile(member: Member, profile: MemberProfile, now: dt.datetime) -> N
     member.locale = normalize_locale(profile.locale) or member.locale
     member.is_bot = profile.is_bot
     member.is_deleted = profile.is_deleted
+    member.is_admin = profile.is_admin
     member.profile_synced_at = now
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, DateTime, Index, String, Text, TypeDecorator, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 
@@ -80,6 +80,8 @@ class Member(SQLModel, table=True):
     locale: str | None = Field(default=None, sa_column=Column(String(16), nullable=True))
     is_bot: bool = False
     is_deleted: bool = False
+    is_admin: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, server_default=false()))
+    """A workspace admin or owner (Slack `is_admin`/`is_owner`): reviews when no reviewer is configured."""
     department: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     location: str | None = Field(default=None, sa_column=Column(String(200), nullable=True))
     country: str | None = Field(default=None, sa_column=Column(String(8), nullable=True))

@@ -25,6 +25,7 @@ class MemberProfile:
     locale: str | None = None
     is_bot: bool = False
     is_deleted: bool = False
+    is_admin: bool = False
 
 
 @dataclass(frozen=True)

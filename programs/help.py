@@ -17,7 +17,10 @@ def help_message(t: Translator, unknown: str | None = None) -> Message:
         (CommandRef(name="survey"), t._("answer the latest survey waiting for you")),
         (CommandRef(name="leaderboard"), t._("this month's most recognised people")),
         (CommandRef(name="ambassador"), t._("sign up as a CX ambassador")),
+        (CommandRef(name="ambassadors"), t._("the CX ambassadors, by area")),
         (CommandRef(name="story"), t._("share a customer story")),
+        (CommandRef(name="nominate"), t._("nominate a colleague for an award")),
+        (CommandRef(name="vote"), t._("vote in the awards")),
         (CommandRef(name="help"), t._("this list")),
     ]
     spans: list[Span] = []
@@ -46,6 +49,4 @@ async def coming_soon(ctx: Context, _command: Command) -> Reply:
 def register(router: Router) -> None:
     """Register help (and the fallback for unknown commands)."""
     router.on(Kind.COMMAND, "help")(help_command)
-    router.on(Kind.COMMAND, "ambassador")(coming_soon)
-    router.on(Kind.COMMAND, "story")(coming_soon)
     router.fallback(Kind.COMMAND)(help_command)

@@ -162,4 +162,5 @@ def profile_from_user(user: dict[str, Any]) -> MemberProfile:
         locale=user.get("locale"),
         is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
         is_deleted=bool(user.get("deleted")),
+        is_admin=bool(user.get("is_admin")) or bool(user.get("is_owner")),
     )

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import AdminKey, Principal, ReaderKey, SessionDep
 from bot.api.errors import ResourceId, conflict, invalid, not_found
+from bot.campaigns.audience import role_audience_available
 from bot.campaigns.models import Campaign, Lever
 from bot.campaigns.schemas import Ambassadors, Audience, CampaignIn, CampaignPatch, MessageIn, Schedule
 from bot.campaigns.service import campaigns_of, create_campaign, deactivate_campaign, send_now, update_campaign
@@ -56,7 +57,7 @@ async def _tenant(session: AsyncSession, key: Principal) -> Tenant:
 
 
 def _check_audience(audience: Audience | None) -> None:
-    if isinstance(audience, Ambassadors):
+    if isinstance(audience, Ambassadors) and not role_audience_available(audience.kind):
         raise invalid(("audience", "kind"), "ambassador roster is not available yet")
 
 

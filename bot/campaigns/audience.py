@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.campaigns.schemas import Ambassadors, Audience, Channel, Everyone, Members, NewJoiners, Segment
 from bot.models import Member
+
+RoleMembers = Callable[[AsyncSession, int], Awaitable[list[int]]]
+_ROLES: dict[str, RoleMembers] = {}
+
+
+def register_role_audience(kind: str, members_of: RoleMembers) -> None:
+    """A program that owns a role (e.g. ambassadors) says who holds it: member ids per tenant."""
+    _ROLES[kind] = members_of
+
+
+def role_audience_available(kind: str) -> bool:
+    """True once a program has registered the role audience `kind`."""
+    return kind in _ROLES
 
 
 def _active(tenant_id: int):  # type: ignore[no-untyped-def]
@@ -23,9 +36,12 @@ async def resolve_members(
 ) -> Sequence[Member]:
     """Active human members in the audience (empty for a channel audience)."""
     query = _active(tenant_id)
-    if isinstance(audience, Channel | Ambassadors):
-        return []  # a channel gets one post; the ambassador roster arrives with the Engage lever
-    if isinstance(audience, Members):
+    if isinstance(audience, Channel):
+        return []  # a channel gets one post
+    if isinstance(audience, Ambassadors):
+        members_of = _ROLES.get(audience.kind)
+        query = query.where(col(Member.id).in_(await members_of(session, tenant_id) if members_of else []))
+    elif isinstance(audience, Members):
         query = query.where(col(Member.external_id).in_(audience.members))
     elif isinstance(audience, Segment):
         query = _segment(query, audience)

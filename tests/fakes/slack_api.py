@@ -40,11 +40,11 @@ class Scripted:
 
 
 def user(uid: str, name: str, *, tz: str = "Europe/Warsaw", locale: str = "en-US",
-         is_bot: bool = False, deleted: bool = False) -> dict[str, Any]:
+         is_bot: bool = False, deleted: bool = False, is_admin: bool = False) -> dict[str, Any]:
     """A Slack user object as `users.info` returns it."""
     return {
         "id": uid, "team_id": TEAM, "name": name.lower(), "deleted": deleted, "real_name": name,
-        "tz": tz, "tz_offset": 3600, "locale": locale, "is_bot": is_bot,
+        "tz": tz, "tz_offset": 3600, "locale": locale, "is_bot": is_bot, "is_admin": is_admin, "is_owner": False,
         "profile": {"display_name": name, "real_name": name, "email": f"{name.lower()}@example.com"},
     }
 

@@ -73,4 +73,4 @@ def test_stats_leaderboard_and_help(chat, sql):
     assert "Your kudos" in chat.command("alice", "stats")
     assert "leaderboard" in chat.command("alice", "leaderboard")
     assert "What Fivefold can do" in chat.command("alice", "help")
-    assert "coming soon" in chat.command("alice", "story")
+    assert "No ambassadors yet" in chat.command("alice", "ambassadors")

@@ -1,0 +1,1 @@
+"""CX ambassadors (Engage): sign-up, review by HR, the roster and the ambassador role."""

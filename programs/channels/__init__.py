@@ -1,0 +1,1 @@
+"""Where the programme's messages go, per tenant: review, stories, announcement and leadership channels."""

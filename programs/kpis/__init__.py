@@ -1,0 +1,1 @@
+"""KPIs (Inform): targets, entered or computed values, status against target, the weekly KPI digest."""

@@ -1,0 +1,1 @@
+"""Customer stories (Inspire): shared in a form, reviewed, published to the stories channels."""
