@@ -1,7 +1,7 @@
 """slack_installations.incoming_webhook_url holds ciphertext: widen it to TEXT
 
 Revision ID: 0006_hardening
-Revises: 0004_delivery_lane
+Revises: 0005_outbox_pacing
 Create Date: 2026-12-02 01:30:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0006_hardening'
-down_revision: str | None = '0004_delivery_lane'
+down_revision: str | None = '0005_outbox_pacing'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """teams_account: e-mail and user principal name, as the connector's member look-up gives them
 
 Revision ID: 0007_teams_members
-Revises: 0004_delivery_lane
+Revises: 0006_hardening
 Create Date: 2026-12-02 01:20:00
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0007_teams_members'
-down_revision: str | None = '0004_delivery_lane'
+down_revision: str | None = '0006_hardening'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

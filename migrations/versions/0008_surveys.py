@@ -1,7 +1,7 @@
 """surveys: rounds, participation, the anonymity pool and responses
 
 Revision ID: 0008_surveys
-Revises: 0004_delivery_lane
+Revises: 0007_teams_members
 Create Date: 2026-12-02 02:00:00
 
 survey_pool and survey_response are WITHOUT ROWID on SQLite: stored in the order of
@@ -17,7 +17,7 @@ from alembic import op
 import bot.models
 
 revision: str = '0008_surveys'
-down_revision: str | None = '0004_delivery_lane'
+down_revision: str | None = '0007_teams_members'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """the programme: CX ambassadors, customer stories, customer feedback, digest runs, award cycles, KPIs, per-tenant programme settings, member.is_admin
 
 Revision ID: 0009_programme
-Revises: 0004_delivery_lane
+Revises: 0008_surveys
 Create Date: 2026-12-02 01:45:00
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import bot.models
 
 revision: str = '0009_programme'
-down_revision: str | None = '0004_delivery_lane'
+down_revision: str | None = '0008_surveys'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
