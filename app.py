@@ -18,11 +18,11 @@ from bot.logs import configure_logging
 from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
-from programs.engage.api import router as surveys_router
 from programs.ambassadors.api import router as ambassadors_router
 from programs.awards.api import router as awards_router
 from programs.channels.api import router as programme_settings_router
 from programs.digests.api import router as digests_router
+from programs.engage.api import router as surveys_router
 from programs.instruct.api import router as tracks_router
 from programs.kpis.api import router as kpis_router
 from programs.stories.api import router as stories_router

@@ -8,11 +8,11 @@ from bot.settings import Settings
 
 def load_models() -> None:
     """Import every program's tables so that they join the shared metadata."""
-    from programs.engage import models as engage_models  # noqa: F401
     from programs.ambassadors import models as ambassador_models  # noqa: F401
     from programs.awards import models as award_models  # noqa: F401
     from programs.channels import models as channel_models  # noqa: F401
     from programs.digests import models as digest_models  # noqa: F401
+    from programs.engage import models as engage_models  # noqa: F401
     from programs.instruct import models as instruct_models  # noqa: F401
     from programs.kpis import models as kpi_models  # noqa: F401
     from programs.reward import models as reward_models  # noqa: F401
@@ -23,10 +23,10 @@ def load_models() -> None:
 def register_all(router: Router, settings: Settings | None = None) -> None:
     """Register every program's handlers (ticks that need settings get `settings`)."""
     from programs import help as help_program
-    from programs.engage import handlers as engage
     from programs.ambassadors import handlers as ambassadors
     from programs.awards import handlers as awards
     from programs.digests import handlers as digests
+    from programs.engage import handlers as engage
     from programs.instruct import handlers as instruct
     from programs.kpis import handlers as kpis
     from programs.reward import handlers as reward
