@@ -127,9 +127,8 @@ def test_a_campaign_that_cannot_be_materialised_is_marked_for_its_owner_and_bloc
     with FakeSlack() as fake, Served(make_settings(database_url, fake.url)) as served:
         headers = {"Authorization": f"Bearer {key}"}
         shown = {c["id"]: c for c in httpx.get(f"{served.base_url}/api/v1/campaigns", headers=headers).json()}
-    if database_url.startswith("postgresql"):  # PostgreSQL refuses the NUL byte
-        assert ids["nul"] not in made
-        assert shown[ids["nul"]]["last_error"].startswith("DataError") and shown[ids["nul"]]["failed_at"]
-    else:  # SQLite stores it: the campaign simply matches nobody
-        assert shown[ids["nul"]]["last_error"] is None
+    # the stored audience no longer passes the input rules (no NUL): refused before any SQL, on both engines
+    assert ids["nul"] not in made
+    assert shown[ids["nul"]]["last_error"].startswith("ValidationError") and shown[ids["nul"]]["failed_at"]
+    assert shown[ids["nul"]]["audience"]["department"] == ["Sales\u0000"]  # shown as stored, not a 500
     assert ids["good"] not in shown  # another tenant's campaign is not shown to this owner

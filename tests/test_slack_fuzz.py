@@ -159,4 +159,4 @@ def test_unsigned_noise_is_always_401(slack, sql, capsys):
         print(f"\n/slack/events unsigned: {dict(seen)}")
     from tests.conftest import scalar
 
-    assert scalar(sql, "select count(*) from tenant") == 0
+    assert scalar(sql, "select count(*) from member") == 0

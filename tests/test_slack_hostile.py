@@ -21,7 +21,7 @@ BAD_TIMESTAMPS = ["abc", "", "1.5", "0x10", "1e3", "١٧٠٠٠٠٠٠٠٠", "9" *
 
 
 def nothing_stored(sql) -> bool:
-    return scalar(sql, "select count(*) from kudos") == 0 and scalar(sql, "select count(*) from tenant") == 0
+    return scalar(sql, "select count(*) from kudos") == 0 and scalar(sql, "select count(*) from member") == 0
 
 
 def test_unauthenticated_oddities_are_401(slack, sql):

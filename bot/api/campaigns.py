@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,9 +28,11 @@ class CampaignOut(BaseModel):
     id: int
     name: str
     lever: Lever
-    message: MessageIn
-    audience: Audience
-    schedule: Schedule
+    # A stored campaign that no longer passes today's input rules (older data, a hand edit) is
+    # shown as stored rather than failing the whole listing; `last_error` then says why.
+    message: MessageIn | dict[str, Any]
+    audience: Audience | dict[str, Any]
+    schedule: Schedule | dict[str, Any]
     active: bool
     created_at: dt.datetime
     updated_at: dt.datetime | None = None

@@ -6,7 +6,9 @@ import itertools
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
 
+from bot.db import sync_url
 from tests.fakes.slack_api import TEAM
 from tests.test_api_campaigns import api_key
 
@@ -40,9 +42,19 @@ def button_press(user: str, action_id: str, value: str, channel: str) -> dict[st
             "actions": [{"action_id": action_id, "block_id": "b", "type": "button", "value": value}]}
 
 
-def admin_client(served: Any, database_url: str) -> httpx.Client:
-    """An admin API client for the (only) tenant."""
-    key = api_key(database_url)
+def admin_client(served: Any, database_url: str, platform: str = "") -> httpx.Client:
+    """An admin API client for the first tenant (of `platform`, when given: a server with Slack
+    configured knows its own workspace from start-up, before any Teams tenant writes)."""
+    tenant_id = 1
+    if platform:
+        engine = create_engine(sync_url(database_url))
+        try:
+            with engine.connect() as conn:
+                query = text("select min(id) from tenant where platform = :platform")
+                tenant_id = int(conn.execute(query, {"platform": platform}).scalar_one())
+        finally:
+            engine.dispose()
+    key = api_key(database_url, tenant_id=tenant_id)
     return httpx.Client(base_url=served.base_url + "/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
 

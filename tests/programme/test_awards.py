@@ -14,6 +14,13 @@ from tests.programme.helpers import admin_client, view_submission
 NOW = dt.datetime.now(dt.UTC)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_now() -> None:
+    """Windows are set relative to the test's own start, not to the module's import."""
+    global NOW
+    NOW = dt.datetime.now(dt.UTC)
+
+
 def local(zone: str, delta: dt.timedelta) -> str:
     """A local wall-clock time in `zone`, `delta` from now, as the API takes it (no offset)."""
     return (NOW + delta).astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="seconds")

@@ -26,7 +26,7 @@ def _posted_with(bot_framework, needle: str) -> list[dict]:
 
 def test_sign_up_reviewer_approves_twice_applicant_is_welcomed(teams, teams_served, bot_framework, sql, database_url):
     _say(teams, bot_framework, "help", sender="bob")
-    with admin_client(teams_served, database_url) as api:
+    with admin_client(teams_served, database_url, platform="teams") as api:
         assert api.put("/settings/programme", json={"reviewers": [BOB_AAD]}).json()["reviewers"] == [BOB_AAD]
     _say(teams, bot_framework, "ambassador")
     form = bot_framework.activities("a:1personal-alice")[-1].body["attachments"][0]["content"]
@@ -60,7 +60,7 @@ def test_story_from_teams_is_approved_and_published_to_the_stories_channel(
     channel_help = message("help", bot_framework.url, sender="bob", channel=True)  # the bot learns the channel
     assert teams.post(channel_help, bot_framework.token()).status_code == 200
     settings = {"reviewers": [BOB_AAD], "stories_channels": [CHANNEL]}
-    with admin_client(teams_served, database_url) as api:
+    with admin_client(teams_served, database_url, platform="teams") as api:
         assert api.put("/settings/programme", json=settings).status_code == 200
     _say(teams, bot_framework, "story")
     form = bot_framework.activities("a:1personal-alice")[-1].body["attachments"][0]["content"]

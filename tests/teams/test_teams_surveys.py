@@ -21,7 +21,7 @@ def _api(served, url: str) -> httpx.Client:
         db = Database(url)
         try:
             async with db.transaction() as session:
-                tenant = (await session.execute(select(Tenant))).scalars().one()
+                tenant = (await session.execute(select(Tenant).where(Tenant.platform == "teams"))).scalars().one()
                 assert tenant.id is not None
                 return (await create_api_key(session, tenant_id=tenant.id, role=Role.ADMIN))[1]
         finally:
@@ -64,6 +64,8 @@ def test_a_card_button_answers_and_the_invitation_card_is_updated_in_place(teams
                                                  "Agree", "Strongly agree"]
     agree = next(b for b in buttons if b["title"] == "Agree")["data"]
     assert agree["fivefold"] == {"action": "survey.answer", "value": f"{round_id}:4"}
+    # the worker records the invitation's Teams id a moment after posting it; only then can it be updated
+    wait_until(lambda: scalar(sql, "select count(*) from delivery where platform_message_id is not null") == 2)
     press = activity("message", bot_framework.url, value=agree, activity_id="1700000000777")
     assert teams.post(press, bot_framework.token()).status_code == 200
     assert teams.post(press, bot_framework.token()).status_code == 200  # redelivered: counts once
