@@ -73,8 +73,10 @@ def test_a_tick_over_an_already_materialised_30000_member_campaign_resolves_no_a
                 [slot] = slots_between(SCHEDULE.validate_python(big.schedule), big.created_at, utcnow() + LEAD)
                 session.add(Occurrence(tenant_id=big.tenant_id, campaign_id=campaign_id, slot=slot.key,
                                        first_due_at=utcnow(), recipients=30_000))
+            scheduler = CampaignScheduler(db)
             with statements(db) as seen:
-                created = await CampaignScheduler(db).tick()
+                created = await scheduler.tick()
+            await scheduler.leadership.release()
             return created, seen
         finally:
             await db.close()
@@ -107,6 +109,7 @@ def test_a_campaign_that_cannot_be_materialised_is_marked_for_its_owner_and_bloc
             scheduler = CampaignScheduler(db)
             await scheduler.tick()
             await scheduler.tick()  # the failed ones rest; nothing raises
+            await scheduler.leadership.release()
             return ids, key
         finally:
             await db.close()
