@@ -21,6 +21,8 @@ def test_scale_answers_by_button_are_pooled_then_written_unlinkably(surveyed, sq
     assert "Recommend us?" in blocks and "anonimow" in blocks  # Bob reads Polish
     assert blocks.count('"survey.answer') == 11
     assert api.get(f"/api/v1/rounds/{round_id}").json()["invited"] == len(PEOPLE)
+    sent_rows = "select count(*) from delivery where dedupe_key like 'survey:%:invite:%' and status = 'sent'"
+    wait_until(lambda: scalar(sql, sent_rows) == len(PEOPLE), message="invitations recorded as sent")
 
     scores = {ALICE: 10, BOB: 9, CAROL: 3}
     for index, (person, score) in enumerate(scores.items()):

@@ -59,6 +59,8 @@ def test_a_card_button_answers_and_the_invitation_card_is_updated_in_place(teams
     bot_framework.wait_for(lambda: any("survey.answer" in str(p.body) for p in bot_framework.activities(
         "a:1personal-alice")))
     invitation = next(p for p in bot_framework.activities("a:1personal-alice") if "survey.answer" in str(p.body))
+    sent = "select count(*) from delivery where dedupe_key like 'survey:%:invite:%' and status = 'sent'"
+    wait_until(lambda: scalar(sql, sent) == 2, message="the invitations recorded as sent")  # their ids are known
     buttons = _buttons(_card(invitation))
     assert [b["title"] for b in buttons][:5] == ["Strongly disagree", "Disagree", "Neither agree nor disagree",
                                                  "Agree", "Strongly agree"]
