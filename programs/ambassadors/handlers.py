@@ -11,6 +11,7 @@ from bot.models import Member
 from bot.router import Router
 from programs.ambassadors import cards
 from programs.ambassadors.flows import applicant_of, decide, end_role
+from programs.ambassadors.models import Ambassador
 from programs.ambassadors.notify import ask_for_review
 from programs.ambassadors.service import (
     ambassador_member_ids,
@@ -49,7 +50,11 @@ async def review_click(ctx: Context, action: Action) -> Reply:
     """Approve or Decline: decides once; every reviewer who clicks sees the outcome."""
     if not await may_review(ctx.session, ctx.member, action.channel_id):
         raise UserFacingError(N_("Only ambassador reviewers can decide applications."))
-    decision = await decide(ctx.session, ctx.tenant, _application_id(action),
+    application_id = _application_id(action)
+    own = await ctx.session.get(Ambassador, application_id)
+    if own is not None and own.member_id == ctx.member.id:
+        raise UserFacingError(N_("You can't decide your own application; another reviewer will."))
+    decision = await decide(ctx.session, ctx.tenant, application_id,
                             approve=action.action_id == cards.APPROVE, by=ctx.member, now=ctx.now)
     if decision is None:
         raise UserFacingError(N_("That application no longer exists."))

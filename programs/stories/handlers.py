@@ -44,6 +44,8 @@ async def _reviewable(ctx: Context, reference: str, channel_id: str | None) -> S
     story = await ctx.session.get(Story, int(story_id)) if story_id.isdigit() and int(story_id) < 2**31 else None
     if story is None or story.tenant_id != ctx.tenant.id:
         raise UserFacingError(N_("That story no longer exists."))
+    if story.author_id == ctx.member.id:
+        raise UserFacingError(N_("You can't review your own story; another reviewer will."))
     return story
 
 

@@ -90,12 +90,16 @@ def test_two_reviewers_clicking_at_once_approve_once_and_both_see_it(slack, fake
     assert scalar(sql, "select count(*) from delivery where dedupe_key like :k", k="ambassador:%:outcome") == 1
 
 
-def test_a_member_who_is_not_a_reviewer_cannot_decide(slack, fake_slack, sql, admins):
+def test_a_member_who_is_not_a_reviewer_cannot_decide_nor_an_admin_their_own(slack, fake_slack, sql, admins):
     apply(slack)
     value = find_button(review_request(fake_slack, ADMIN)["blocks"], "ambassador.approve")["value"]
     slack.interaction(button_press(DAVE, "ambassador.approve", value, "C0GENERAL"))
     assert "Only ambassador reviewers" in fake_slack.wait_for("chat.postEphemeral")[0].params["text"]
-    assert scalar(sql, "select status from ambassador") == "pending"
+    apply(slack, user=ADMIN)
+    own = str(int(value) + 1)
+    slack.interaction(button_press(ADMIN, "ambassador.approve", own, "D0ADMIN01"))
+    assert "can't decide your own application" in fake_slack.wait_for("chat.postEphemeral", 2)[1].params["text"]
+    assert scalar(sql, "select count(*) from ambassador where status = 'pending'") == 2
 
 
 def test_bad_form_values_are_shown_on_the_field_and_store_nothing(slack, sql, admins):

@@ -11,26 +11,18 @@ from sqlalchemy import text
 from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar, wait_until
 from tests.programme.helpers import admin_client, view_submission
 
-NOW = dt.datetime.now(dt.UTC)
+
+def local(zone: str, moment: dt.datetime) -> str:
+    """`moment` as a wall-clock time in `zone`, as the API takes it (no offset)."""
+    return moment.astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_now() -> None:
-    """Windows are set relative to the test's own start, not to the module's import."""
-    global NOW
-    NOW = dt.datetime.now(dt.UTC)
-
-
-def local(zone: str, delta: dt.timedelta) -> str:
-    """A local wall-clock time in `zone`, `delta` from now, as the API takes it (no offset)."""
-    return (NOW + delta).astimezone(ZoneInfo(zone)).replace(tzinfo=None).isoformat(timespec="seconds")
-
-
-def cycle_body(zone: str = "Europe/Warsaw", closes: dt.timedelta = dt.timedelta(hours=1)) -> dict:
-    hour = dt.timedelta(hours=1)
+def cycle_body(zone: str = "Europe/Warsaw", closes: dt.timedelta = dt.timedelta(hours=1),
+               now: dt.datetime | None = None) -> dict:
+    now, hour = now or dt.datetime.now(dt.UTC), dt.timedelta(hours=1)
     return {"name": "CX Awards 2026", "timezone": zone,
-            "nominations": {"opens": local(zone, -hour), "closes": local(zone, closes)},
-            "voting": {"opens": local(zone, 2 * hour), "closes": local(zone, 3 * hour)}}
+            "nominations": {"opens": local(zone, now - hour), "closes": local(zone, now + closes)},
+            "voting": {"opens": local(zone, now + 2 * hour), "closes": local(zone, now + 3 * hour)}}
 
 
 @pytest.fixture
@@ -48,9 +40,10 @@ def nominate(slack, user: str, nominee: str, category: int, reason: str = "Alway
 
 
 def open_voting(sql) -> None:
+    now = dt.datetime.now(dt.UTC)
     with sql.begin() as conn:
         conn.execute(text("update award_cycle set nominations_close = :a, voting_open = :a, voting_close = :b"),
-                     {"a": NOW - dt.timedelta(minutes=1), "b": NOW + dt.timedelta(hours=1)})
+                     {"a": now - dt.timedelta(minutes=1), "b": now + dt.timedelta(hours=1)})
 
 
 def test_nominate_vote_change_vote_and_announce(slack, fake_slack, sql, api):
@@ -87,7 +80,8 @@ def test_nominate_vote_change_vote_and_announce(slack, fake_slack, sql, api):
     assert api.post(f"/awards/{cycle.json()['id']}/announce").status_code == 409
 
     with sql.begin() as conn:
-        conn.execute(text("update award_cycle set voting_close = :now"), {"now": NOW - dt.timedelta(seconds=1)})
+        conn.execute(text("update award_cycle set voting_close = :now"),
+                     {"now": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)})
     results = {r["category"]: r for r in api.get(f"/awards/{cycle.json()['id']}/results").json()}
     assert results["Customer hero"]["winners"] == [CAROL]
     assert [(s["member"], s["votes"]) for s in results["Customer hero"]["standings"]] == [(CAROL, 2), (BOB, 1), (ALICE, 0)]
@@ -111,13 +105,15 @@ def _vote(slack, user: str, values: dict) -> dict:
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Tokyo"])
 def test_nomination_window_edges_follow_the_cycles_time_zone(slack, sql, api, zone):
-    created = api.post("/awards", json=cycle_body(zone, closes=dt.timedelta(minutes=1))).json()
-    expected_close = (NOW + dt.timedelta(minutes=1)).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC)
+    created = api.post("/awards", json=cycle_body(zone, closes=dt.timedelta(minutes=10), now=now)).json()
+    expected_close = (now + dt.timedelta(minutes=10)).replace(microsecond=0)
     assert dt.datetime.fromisoformat(created["nominations_close"]) == expected_close
     hero = created["categories"][-1]["id"]
     assert nominate(slack, ALICE, BOB, hero)["response_action"] == "update"  # before the local close
     with sql.begin() as conn:  # the window closed a second ago
-        conn.execute(text("update award_cycle set nominations_close = :t"), {"t": NOW - dt.timedelta(seconds=1)})
+        conn.execute(text("update award_cycle set nominations_close = :t"),
+                     {"t": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)})
     refused = nominate(slack, ALICE, CAROL, hero)
     assert "Nominations are not open right now." in str(refused)
     assert scalar(sql, "select count(*) from nomination") == 1
