@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -10,6 +11,8 @@ from fastapi import FastAPI
 import programs
 from bot import web
 from bot.api.router import api_router
+from bot.console.app import mount_console, new_registry
+from bot.console.registry import ConsoleRegistry, Download
 from bot.db import Database
 from bot.engine import Engine
 from bot.logs import configure_logging
@@ -63,7 +66,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(web.router)
     app.include_router(api_router)
     app.include_router(tracks_router)
+    mount_console(app, settings, console_registry(settings))
     return app
+
+
+def console_registry(settings: Settings) -> ConsoleRegistry:
+    """The console's pages and charts: the engine's, every program's, and the platforms' manifests."""
+    registry = new_registry()
+    programs.register_console(registry)
+    oauth = settings.slack_client_id is not None
+    registry.add_manifest("slack", Download(
+        "fivefold-slack-manifest.json", "application/json",
+        lambda url: json.dumps(slack_manifest(url, oauth), indent=2, ensure_ascii=False).encode()))
+    registry.add_manifest("teams", Download(
+        "fivefold-teams.zip", "application/zip", lambda url: teams_package(settings.microsoft_app_id, url)))
+    return registry
 
 
 def create_worker_runtime(settings: Settings | None = None) -> Runtime:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.console.registry import ConsoleRegistry
 from bot.router import Router
 
 
@@ -17,7 +18,17 @@ def register_all(router: Router) -> None:
     from programs.instruct import handlers as instruct
     from programs.reward import handlers as reward
 
+    from programs.reward import privacy as reward_privacy
+
     load_models()
+    reward_privacy.register()
     reward.register(router)
     instruct.register(router)
     help_program.register(router)
+
+
+def register_console(registry: ConsoleRegistry) -> None:
+    """Add every program's console pages and overview charts."""
+    from programs.reward import console as reward_console
+
+    reward_console.register(registry)
