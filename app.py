@@ -133,6 +133,11 @@ async def enable_starter(settings: Settings, tenant_id: int) -> str:
     return f"starter programme for {label!r}: {len(result.created)} created, {len(result.existing)} already there"
 
 
+def register_personal_data() -> None:
+    """Every program's part of a member's data export and erasure (for `fivefold members export|forget`)."""
+    programs.register_personal_data()
+
+
 def slack_manifest(url: str, oauth: bool) -> dict[str, object]:
     """The Slack app manifest for `url`."""
     from adapters.slack.manifest import slack_manifest as manifest

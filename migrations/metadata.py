@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 def target_metadata() -> MetaData:
     """Import every table definition and return the shared metadata."""
     import adapters.teams.models  # noqa: F401
-    import bot.console.models  # noqa: F401
+    import bot.console.models
     import bot.models  # noqa: F401
     import programs
     from adapters.slack.oauth import slack_tables

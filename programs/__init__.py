@@ -12,16 +12,21 @@ def load_models() -> None:
     from programs.reward import models as reward_models  # noqa: F401
 
 
+def register_personal_data() -> None:
+    """Join every program's tables to the engine's data export and erasure (`bot.privacy`)."""
+    from programs.reward import privacy as reward_privacy
+
+    reward_privacy.register()
+
+
 def register_all(router: Router) -> None:
     """Register every program's handlers."""
     from programs import help as help_program
     from programs.instruct import handlers as instruct
     from programs.reward import handlers as reward
 
-    from programs.reward import privacy as reward_privacy
-
     load_models()
-    reward_privacy.register()
+    register_personal_data()
     reward.register(router)
     instruct.register(router)
     help_program.register(router)

@@ -17,7 +17,9 @@ from bot.models import Member, Tenant
 HORIZON = dt.timedelta(days=400)
 
 
-def next_sends(campaign: Campaign, tenant: Tenant, member: Member, now: dt.datetime, count: int = 5) -> list[dt.datetime]:
+def next_sends(
+    campaign: Campaign, tenant: Tenant, member: Member, now: dt.datetime, count: int = 5
+) -> list[dt.datetime]:
     """The next `count` times (in the member's zone) the campaign reaches `member`, weekends and holidays skipped."""
     schedule = SCHEDULE.validate_python(campaign.schedule)
     zone = zone_of(member, tenant)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cli import campaigns, manifests, members, server  # noqa: F401 - they register commands
+from bot.cli import admin, campaigns, manifests, members, server  # noqa: F401 - they register commands
 from bot.cli.base import cli
 
 __all__ = ["cli", "main"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from authlib.integrations.starlette_client import OAuth, OAuthError, StarletteOAuth2App
-from joserfc.errors import JoseError
 from fastapi import Request
+from joserfc.errors import JoseError
 
 from bot.settings import Settings
 
 
-class SignInRefused(Exception):  # noqa: N818 - reads as what happened
+class SignInRefused(Exception):
     """The identity provider's answer was not a valid, verified sign-in."""
 
 

@@ -19,13 +19,13 @@ LANGUAGES = {"en": "English", "pl": "Polski", "uk": "Українська"}
 COLOURS = ("#1f5fa8", "#c2410c", "#15803d", "#7e22ce", "#a16207", "#be123c")
 
 _loaders: list[FileSystemLoader] = [FileSystemLoader(TEMPLATES)]
-environment = Environment(loader=ChoiceLoader(_loaders), autoescape=select_autoescape(["html"]),  # type: ignore[arg-type]
+environment = Environment(loader=ChoiceLoader(_loaders), autoescape=select_autoescape(["html"]),
                           trim_blocks=True, lstrip_blocks=True)
 
 
 def add_template_folder(folder: Path) -> None:
     """Let a program's pages use templates from `folder` (they may extend `base.html`)."""
-    if all(folder not in loader.searchpath for loader in _loaders):
+    if all(str(folder) not in loader.searchpath for loader in _loaders):
         _loaders.append(FileSystemLoader(folder))
 
 

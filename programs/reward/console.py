@@ -34,7 +34,7 @@ async def kudos_per_week(session: AsyncSession, tenant_id: int, t: Translator) -
     today = utcnow().date()
     first = today - dt.timedelta(days=today.weekday() + 7 * (WEEKS - 1))
     rows = await session.execute(
-        select(Kudos.given_on, KudosValue.slug, func.count())
+        select(col(Kudos.given_on), col(KudosValue.slug), func.count())
         .outerjoin(KudosTag, col(KudosTag.kudos_id) == col(Kudos.id))
         .outerjoin(KudosValue, col(KudosValue.id) == col(KudosTag.value_id))
         .where(Kudos.tenant_id == tenant_id, col(Kudos.given_on) >= first)

@@ -11,7 +11,14 @@ from bot.api.deps import SessionDep
 from bot.api.errors import ResourceId
 from bot.campaigns.models import Campaign, Lever, Occurrence
 from bot.campaigns.schemas import CampaignPatch
-from bot.campaigns.service import campaigns_of, create_campaign, deactivate_campaign, progress, send_now, update_campaign
+from bot.campaigns.service import (
+    campaigns_of,
+    create_campaign,
+    deactivate_campaign,
+    progress,
+    send_now,
+    update_campaign,
+)
 from bot.campaigns.upcoming import audience_and_samples, next_sends
 from bot.console.pages.campaign_form import blank_fields, fields_from, fields_of, parse_campaign
 from bot.console.render import page
@@ -79,7 +86,9 @@ async def detail(campaign_id: ResourceId, request: Request, viewer: Viewer, sess
 
 
 @router.get("/{campaign_id}/edit")
-async def edit_form(campaign_id: ResourceId, request: Request, viewer: AdminViewer, session: SessionDep) -> HTMLResponse:
+async def edit_form(
+    campaign_id: ResourceId, request: Request, viewer: AdminViewer, session: SessionDep
+) -> HTMLResponse:
     """The campaign's form, filled in."""
     campaign = await _owned(session, viewer, campaign_id)
     return _form(request, viewer, fields_from(campaign), [], campaign)
