@@ -1,0 +1,102 @@
+"""Signing in: OpenID Connect through a fake provider (real discovery, JWKS, RS256), one-time links, sign-out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import httpx
+import pytest
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from bot.cli import cli
+from bot.console.models import ConsoleRole
+from tests.conftest import scalar
+from tests.console.conftest import add_user, csrf_of, login_token, signed_in
+
+
+def oidc_sign_in(console, fake_oidc, email: str, mode: str = "valid") -> tuple[httpx.Client, httpx.Response]:
+    fake_oidc.email, fake_oidc.mode = email, mode
+    client = httpx.Client(base_url=console.base_url, timeout=30, follow_redirects=True)
+    return client, client.get("/auth/login")
+
+
+def test_oidc_sign_in_lands_on_the_overview_and_is_audited(console, fake_oidc, sql):
+    add_user(console.settings.database_url, "HR@example.com", ConsoleRole.ADMIN)
+    client, answer = oidc_sign_in(console, fake_oidc, "hr@example.com")
+    assert answer.status_code == 200 and answer.url.path == "/admin", answer.text
+    assert "hr@example.com" in answer.text and "Overview" in answer.text
+    cookie = answer.history[-1].headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
+    assert fake_oidc.token_requests[0]["code_verifier"]  # PKCE
+    assert scalar(sql, "select action from console_audit") == "signed_in"
+
+
+@pytest.mark.parametrize("mode", ["forged", "expired", "unverified"])
+def test_a_bad_id_token_is_refused(console, fake_oidc, mode):
+    add_user(console.settings.database_url, "hr@example.com", ConsoleRole.ADMIN)
+    client, answer = oidc_sign_in(console, fake_oidc, "hr@example.com", mode)
+    assert answer.status_code == 403 and "could not be verified" in answer.text
+    assert client.get("/admin", follow_redirects=False).status_code == 303
+
+
+def test_an_address_without_a_console_user_is_refused(console, fake_oidc):
+    _client, answer = oidc_sign_in(console, fake_oidc, "stranger@example.com")
+    assert answer.status_code == 403 and "may not use the console" in answer.text
+
+
+def test_a_login_link_works_once(console):
+    token = login_token(console.settings.database_url, "hr@example.com")
+    with httpx.Client(base_url=console.base_url) as client:
+        assert "Sign in" in client.get("/auth/link", params={"token": token}).text  # a preview does not spend it
+        assert client.post("/auth/link", data={"token": token}).status_code == 303
+        assert client.get("/admin").status_code == 200
+    with httpx.Client(base_url=console.base_url) as again:
+        assert again.post("/auth/link", data={"token": token}).status_code == 403
+        assert again.get("/admin").status_code == 303
+
+
+def test_an_expired_login_link_is_refused(console, sql):
+    token = login_token(console.settings.database_url, "hr@example.com")
+    with sql.begin() as conn:
+        conn.execute(text("update console_login_link set expires_at = :t"),
+                     {"t": dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(seconds=1)})
+    with httpx.Client(base_url=console.base_url) as client:
+        assert client.post("/auth/link", data={"token": token}).status_code == 403
+
+
+def test_sign_out_needs_the_csrf_token_and_ends_the_session(console):
+    client = signed_in(console, "hr@example.com")
+    page = client.get("/admin")
+    assert client.post("/auth/logout", data={"csrf": "wrong"}).status_code == 403
+    assert client.post("/auth/logout", data={"csrf": csrf_of(page)}).status_code == 303
+    assert client.get("/admin").status_code == 303
+
+
+def test_an_idle_session_expires(console, monkeypatch):
+    client = signed_in(console, "hr@example.com")
+    assert client.get("/admin").status_code == 200
+    real = time.time
+    # the server's clock jumps past the idle timeout (30 minutes by default)
+    monkeypatch.setattr(time, "time", lambda: real() + 31 * 60)
+    assert client.get("/admin").status_code == 303
+    monkeypatch.setattr(time, "time", real)
+    assert client.get("/admin").status_code == 303  # the session was cleared, not just refused once
+
+
+def test_cli_prints_a_login_link(console, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", console.settings.database_url)
+    monkeypatch.setenv("FIVEFOLD_PUBLIC_URL", console.base_url)
+    from bot.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["admin", "login-link", "--email", "boss@example.com"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    link = result.output.strip().splitlines()[-1]
+    assert link.startswith(f"{console.base_url}/auth/link?token=")
+    with httpx.Client() as client:
+        assert client.post(f"{console.base_url}/auth/link", data={"token": link.split("token=")[1]}).status_code == 303
