@@ -48,8 +48,9 @@ async def create_key(request: Request, viewer: AdminChange, session: SessionDep,
     assert viewer.tenant.id is not None
     row, key = await create_api_key(session, tenant_id=viewer.tenant.id, role=role, name=name)
     await record(session, viewer.user, "api_key.created", row.name or row.prefix, role=role.value, prefix=row.prefix)
-    await session.commit()
-    return await _settings_page(request, viewer, session, new_key=key, status_code=status.HTTP_201_CREATED)
+    response = await _settings_page(request, viewer, session, new_key=key, status_code=status.HTTP_201_CREATED)
+    await session.commit()  # durable before the key is shown
+    return response
 
 
 @router.post("/keys/{key_id}/revoke")
