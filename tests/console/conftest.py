@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -33,7 +34,9 @@ def run_db(url: str, work: Any) -> Any:
         finally:
             await db.close()
 
-    return asyncio.run(run())
+    # a thread of its own: Playwright's sync API keeps an event loop running in the test's thread
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def add_user(url: str, email: str, role: ConsoleRole, tenant_id: int = 1) -> None:
