@@ -11,10 +11,12 @@ from bot.campaigns.audience import resolve_members
 from bot.campaigns.materialise import AUDIENCE, SCHEDULE, skip_reason
 from bot.campaigns.models import Campaign
 from bot.campaigns.schedule import slots_between
+from bot.campaigns.schemas import Once
 from bot.context import zone_of
 from bot.models import Member, Tenant
 
-HORIZON = dt.timedelta(days=400)
+HORIZON = dt.timedelta(days=400)  # recurring slots looked at (a cron's slots are capped by MAX_SLOTS too)
+ONCE_HORIZON = dt.timedelta(days=100 * 366)
 
 
 def next_sends(
@@ -24,7 +26,8 @@ def next_sends(
     schedule = SCHEDULE.validate_python(campaign.schedule)
     zone = zone_of(member, tenant)
     found: list[dt.datetime] = []
-    for slot in slots_between(schedule, now, now + HORIZON):
+    horizon = ONCE_HORIZON if isinstance(schedule, Once) else HORIZON
+    for slot in slots_between(schedule, now, now + horizon):
         due = slot.due_for(zone)
         if due < now or skip_reason(schedule, member, slot.local_date_for(zone)):
             continue

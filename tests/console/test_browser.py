@@ -46,6 +46,7 @@ def create_campaign(page, name: str, text: str) -> None:
     page.get_by_label("Date and time (once)").fill("2031-01-06T09:00")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/admin/campaigns/*")
+    assert page.locator("#next ~ ul time, section ul time").first.inner_text().startswith("Mon 2031-01-06 09:00")
 
 
 def test_every_page_is_accessible_and_fits_a_phone(page, axe, browser, console):
