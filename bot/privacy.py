@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from bot.models import Delivery, DeliveryStatus, Member
 
-Exporter = Callable[[AsyncSession, Member], Awaitable[dict[str, Any]]]
+Exporter = Callable[[AsyncSession, Member], Awaitable[Any]]
 Eraser = Callable[[AsyncSession, Member], Awaitable[None]]
 PROFILE = ("external_id", "display_name", "real_name", "email", "timezone", "locale", "department", "location",
            "country", "start_date", "created_at")

@@ -14,9 +14,11 @@ def load_models() -> None:
 
 def register_personal_data() -> None:
     """Join every program's tables to the engine's data export and erasure (`bot.privacy`)."""
+    from programs.instruct import privacy as instruct_privacy
     from programs.reward import privacy as reward_privacy
 
     reward_privacy.register()
+    instruct_privacy.register()
 
 
 def register_all(router: Router) -> None:
@@ -34,6 +36,8 @@ def register_all(router: Router) -> None:
 
 def register_console(registry: ConsoleRegistry) -> None:
     """Add every program's console pages and overview charts."""
+    from programs.instruct import console as instruct_console
     from programs.reward import console as reward_console
 
     reward_console.register(registry)
+    instruct_console.register(registry)

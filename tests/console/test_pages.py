@@ -96,6 +96,7 @@ def test_export_and_forget_a_member(console, sql):
     assert export.status_code == 200 and "attachment" in export.headers["content-disposition"]
     data = export.json()
     assert data["member"]["display_name"] == "Alice" and data["kudos"]["given"][0]["message"].startswith("thanks")
+    assert data["training"] == [] and isinstance(data["messages_received"], list)
     csrf = csrf_of(admin.get("/admin/people"))
     assert admin.post(f"/admin/people/{alice}/forget", data={"csrf": csrf}).status_code == 303
     row = sql.connect().execute(text("select display_name, real_name, email, timezone, external_id, is_deleted"
@@ -158,3 +159,26 @@ def test_the_language_is_switchable_and_remembered(console, sql):
     assert scalar(sql, "select locale from console_user where email = 'hr@example.com'") == "uk"
     page = admin.get("/admin")
     assert 'lang="uk"' in page.text and "Огляд" in page.text
+
+
+def test_training_tracks_show_each_members_progress_to_admins_only(console):
+    from bot.api.keys import Role, create_api_key
+    from tests.console.conftest import run_db
+
+    async def work(session):
+        return (await create_api_key(session, tenant_id=1, role=Role.ADMIN, name="setup"))[1]
+
+    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
+    track = {"name": "CX basics", "lessons": [{"title": "Answer fast", "text": "Within an hour."},
+                                              {"title": "Empathy", "text": "Understand first."}]}
+    track_id = api.post("/api/v1/tracks", json=track).json()["id"]
+    assert api.post(f"/api/v1/tracks/{track_id}/enroll", json={"members": [ALICE, BOB]}).json()["enrolled"] == 2
+    admin = signed_in(console, "hr@example.com")
+    listed = admin.get("/admin/tracks")
+    assert "CX basics" in listed.text and "<td>2</td>" in listed.text
+    detail = admin.get(f"/admin/tracks/{track_id}")
+    assert "Alice" in detail.text and "Bob" in detail.text and "Answer fast" in detail.text
+    analyst = signed_in(console, "analyst@example.com", ConsoleRole.ANALYST)
+    seen = analyst.get(f"/admin/tracks/{track_id}")
+    assert seen.status_code == 200 and "2 enrolled" in seen.text
+    assert "Alice" not in seen.text and ALICE not in seen.text

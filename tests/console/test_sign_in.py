@@ -24,7 +24,7 @@ def oidc_sign_in(console, fake_oidc, email: str, mode: str = "valid") -> tuple[h
 
 def test_oidc_sign_in_lands_on_the_overview_and_is_audited(console, fake_oidc, sql):
     add_user(console.settings.database_url, "HR@example.com", ConsoleRole.ADMIN)
-    client, answer = oidc_sign_in(console, fake_oidc, "hr@example.com")
+    _client, answer = oidc_sign_in(console, fake_oidc, "hr@example.com")
     assert answer.status_code == 200 and answer.url.path == "/admin", answer.text
     assert "hr@example.com" in answer.text and "Overview" in answer.text
     cookie = answer.history[-1].headers["set-cookie"].lower()
