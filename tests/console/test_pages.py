@@ -182,3 +182,34 @@ def test_training_tracks_show_each_members_progress_to_admins_only(console):
     seen = analyst.get(f"/admin/tracks/{track_id}")
     assert seen.status_code == 200 and "2 enrolled" in seen.text
     assert "Alice" not in seen.text and ALICE not in seen.text
+
+
+def test_editing_in_the_console_keeps_what_only_the_api_sets(console, sql):
+    from tests.console.conftest import run_db
+
+    async def work(session):
+        from bot.api.keys import Role, create_api_key
+
+        return (await create_api_key(session, tenant_id=1, role=Role.ADMIN, name="setup"))[1]
+
+    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
+    created = api.post("/api/v1/campaigns", json={
+        "name": "Tip", "lever": "inform",
+        "message": {"text": "Hello", "link": "https://example.com/cx", "translations": {"pl": {"text": "Cześć"}}},
+        "audience": {"kind": "segment", "department": ["Care"], "country": ["PL"]},
+        "schedule": {"kind": "recurring", "cron": "0 9 * * mon", "timezone": "recipient"}}).json()
+    admin = signed_in(console, "hr@example.com")
+    edit = admin.get(f"/admin/campaigns/{created['id']}/edit")
+    assert 'value="Care"' in edit.text
+    saved = admin.post(f"/admin/campaigns/{created['id']}/edit", data={
+        **CAMPAIGN_FORM, "audience": "segment", "departments": "Care, Sales", "text": "Hello again",
+        "csrf": csrf_of(edit)})
+    assert saved.status_code == 303
+    after = api.get(f"/api/v1/campaigns/{created['id']}").json()
+    assert after["message"]["text"] == "Hello again" and after["message"]["translations"]["pl"]["text"] == "Cześć"
+    assert after["message"]["link"] == "https://example.com/cx"
+    assert after["audience"]["department"] == ["Care", "Sales"] and after["audience"]["country"] == ["PL"]
+    joiners = admin.post("/admin/campaigns/new", data={**CAMPAIGN_FORM, "audience": "new_joiners", "days": "30",
+                                                       "csrf": csrf_of(edit)})
+    assert joiners.status_code == 303
+    assert scalar(sql, "select count(*) from campaign") == 2

@@ -10,8 +10,8 @@ from starlette.datastructures import FormData
 from bot.campaigns.models import Campaign
 from bot.campaigns.schemas import CampaignIn
 
-FIELDS = ("name", "lever", "header", "text", "audience", "channel", "departments", "schedule", "at", "cron",
-          "timezone", "skip_weekends", "skip_holidays")
+FIELDS = ("name", "lever", "header", "text", "audience", "channel", "departments", "members", "days", "schedule", "at",
+          "cron", "timezone", "skip_weekends", "skip_holidays")
 
 
 def fields_of(form: FormData) -> dict[str, str]:
@@ -21,8 +21,12 @@ def fields_of(form: FormData) -> dict[str, str]:
 
 def _audience(fields: dict[str, str]) -> dict[str, Any]:
     kind = fields["audience"] or "everyone"
+    if kind == "new_joiners":
+        return {"kind": "new_joiners", "days": fields["days"] or "90"}
     if kind == "channel":
         return {"kind": "channel", "channel": fields["channel"]}
+    if kind == "members":
+        return {"kind": "members", "members": [part.strip() for part in fields["members"].split(",") if part.strip()]}
     if kind == "segment":
         departments = [part.strip() for part in fields["departments"].split(",") if part.strip()]
         return {"kind": "segment", "department": departments or None}
@@ -37,11 +41,21 @@ def _schedule(fields: dict[str, str]) -> dict[str, Any]:
     return {"kind": "once", "at": fields["at"] or None, "timezone": zone}
 
 
-def parse_campaign(fields: dict[str, str]) -> tuple[CampaignIn | None, list[str]]:
-    """The validated campaign, or the problems to show next to the form (field: reason)."""
-    data = {"name": fields["name"], "lever": fields["lever"] or "inform",
-            "message": {"text": fields["text"], "header": fields["header"] or None},
-            "audience": _audience(fields), "schedule": _schedule(fields)}
+def parse_campaign(
+    fields: dict[str, str], stored: Campaign | None = None
+) -> tuple[CampaignIn | None, list[str]]:
+    """The validated campaign, or the problems to show next to the form (field: reason).
+
+    The form edits a message's heading and text and an audience's main filter; the rest
+    of a stored campaign (link, image, button, translations, a segment's other filters,
+    set through the API) is kept as it is.
+    """
+    message = {**(stored.message if stored else {}), "text": fields["text"], "header": fields["header"] or None}
+    audience = _audience(fields)
+    if stored is not None and stored.audience.get("kind") == audience["kind"]:
+        audience = {**stored.audience, **audience}
+    data = {"name": fields["name"], "lever": fields["lever"] or "inform", "message": message,
+            "audience": audience, "schedule": _schedule(fields)}
     try:
         return CampaignIn.model_validate(data), []
     except ValidationError as exc:
@@ -56,6 +70,7 @@ def fields_from(campaign: Campaign) -> dict[str, str]:
         "name": campaign.name, "lever": campaign.lever, "header": message.get("header") or "",
         "text": message.get("text", ""), "audience": audience.get("kind", "everyone"),
         "channel": audience.get("channel", ""), "departments": ", ".join(audience.get("department") or []),
+        "members": ", ".join(audience.get("members") or []), "days": str(audience.get("days") or ""),
         "schedule": schedule.get("kind", "once"), "at": str(schedule.get("at") or "")[:16],
         "cron": schedule.get("cron", ""), "timezone": schedule.get("timezone", "UTC"),
         "skip_weekends": "on" if schedule.get("skip_weekends") else "",

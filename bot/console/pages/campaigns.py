@@ -99,7 +99,7 @@ async def edit(campaign_id: ResourceId, request: Request, viewer: AdminChange, s
     """Save the edited campaign (the same validation as the admin API)."""
     campaign = await _owned(session, viewer, campaign_id)
     fields = fields_of(await request.form())
-    data, problems = parse_campaign(fields)
+    data, problems = parse_campaign(fields, campaign)
     if data is None:
         return _form(request, viewer, fields, problems, campaign)
     await update_campaign(session, campaign, CampaignPatch.model_validate(data.model_dump()))
