@@ -7,9 +7,11 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI, HTTPException, Request, status
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from bot.console import auth_routes
+from bot.console.errors import console_http_error
 from bot.console.oidc import oidc_client
 from bot.console.pages import register_engine_pages
 from bot.console.registry import ConsoleRegistry
@@ -52,6 +54,7 @@ def mount_console(app: FastAPI, settings: Settings, registry: ConsoleRegistry) -
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=COOKIE,
                        max_age=SESSION_HOURS * 3600, same_site="lax",
                        https_only=settings.environment not in ("development", "test"))
+    app.add_exception_handler(StarletteHTTPException, console_http_error)
     app.mount("/console-static", StaticFiles(directory=STATIC), name="console-static")
     app.include_router(auth_routes.router)
     app.include_router(manifest_router)

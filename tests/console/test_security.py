@@ -67,6 +67,9 @@ def test_an_analyst_reads_results_but_changes_nothing_and_sees_no_identities(con
     assert scalar(sql, "select count(*) from campaign") == 1 and scalar(sql, "select count(*) from api_key") == 0
     assert scalar(sql, "select active from campaign") in (True, 1)
     assert "Alice" not in analyst.get("/admin/campaigns").text
+    refused = analyst.get("/admin/people", headers={"Accept-Language": "pl-PL,pl;q=0.9"})
+    assert refused.status_code == 403 and "Twoja rola na to nie pozwala" in refused.text  # a page, not JSON
+    assert httpx.get(console.base_url + "/api/v1/campaigns").json()["detail"]  # the API still answers JSON
 
 
 def test_a_user_of_tenant_a_cannot_see_tenant_b(console, sql):
