@@ -23,7 +23,8 @@ async def console_http_error(request: Request, exc: Exception) -> Response:
     """Console pages get a translated HTML page; every other path keeps FastAPI's JSON answer."""
     assert isinstance(exc, HTTPException)
     wants_page = request.url.path.startswith(("/admin", "/auth")) and exc.status_code in EXPLANATIONS
-    if not wants_page or exc.headers and "Location" in exc.headers:
+    redirect = bool(exc.headers and "Location" in exc.headers)
+    if not wants_page or redirect:
         return await http_exception_handler(request, exc)
     t = translator(request_locale(request))
     return render(request, "error.html", t, exc.status_code, explanation=EXPLANATIONS[exc.status_code])
