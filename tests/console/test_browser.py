@@ -44,6 +44,10 @@ def create_campaign(page, name: str, text: str) -> None:
     assert page.locator("#preview-text").inner_text() == text  # the live preview follows the typing
     page.get_by_role("radio", name="Once").check()
     page.get_by_label("Date and time (once)").fill("2031-01-06T09:00")
+    # the form shows its audience and next sends as it is filled in, before anything is saved
+    wait_until(lambda: "reaches 4 members today" in page.locator("#upcoming").inner_text(), timeout=10,
+               message="the live audience size")
+    assert "Mon 2031-01-06 09:00" in page.locator("#upcoming").inner_text()
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/admin/campaigns/*")
     assert page.locator("#next ~ ul time, section ul time").first.inner_text().startswith("Mon 2031-01-06 09:00")

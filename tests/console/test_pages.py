@@ -213,3 +213,15 @@ def test_editing_in_the_console_keeps_what_only_the_api_sets(console, sql):
                                                        "csrf": csrf_of(edit)})
     assert joiners.status_code == 303
     assert scalar(sql, "select count(*) from campaign") == 2
+
+
+def test_the_form_previews_audience_and_next_sends_without_saving(console, sql):
+    admin = signed_in(console, "hr@example.com")
+    csrf = csrf_of(admin.get("/admin/campaigns/new"))
+    preview = admin.post("/admin/campaigns/preview", data={**CAMPAIGN_FORM, "audience": "members",
+                                                           "members": f"{ALICE}, {BOB}", "csrf": csrf})
+    assert preview.status_code == 200 and "reaches 2 members today" in preview.text
+    assert "Europe/Warsaw" in preview.text and "America/New_York" in preview.text and "Mon " in preview.text
+    assert scalar(sql, "select count(*) from campaign") == 0
+    bad = admin.post("/admin/campaigns/preview", data={**CAMPAIGN_FORM, "cron": "nope", "csrf": csrf})
+    assert bad.status_code == 422 and scalar(sql, "select count(*) from campaign") == 0

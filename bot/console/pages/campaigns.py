@@ -37,10 +37,17 @@ async def _owned(session: AsyncSession, viewer: SignedIn, campaign_id: int) -> C
 
 
 def _form(request: Request, viewer: SignedIn, fields: dict[str, str], problems: list[str],
-          campaign: Campaign | None = None) -> HTMLResponse:
+          campaign: Campaign | None = None, **preview: object) -> HTMLResponse:
     code = status.HTTP_422_UNPROCESSABLE_CONTENT if problems else status.HTTP_200_OK
     return page(request, viewer, "campaign_form.html", code, fields=fields, problems=problems,
-                campaign=campaign, levers=list(Lever))
+                campaign=campaign, levers=list(Lever), **preview)
+
+
+async def _upcoming(session: AsyncSession, viewer: SignedIn, campaign: Campaign) -> dict[str, object]:
+    now = utcnow()
+    size, samples = await audience_and_samples(session, campaign, viewer.tenant, now)
+    upcoming = [(member, next_sends(campaign, viewer.tenant, member, now)) for member in samples]
+    return {"audience_size": size, "upcoming": upcoming}
 
 
 @router.get("")
@@ -69,20 +76,31 @@ async def create(request: Request, viewer: AdminChange, session: SessionDep) -> 
     return RedirectResponse(f"/admin/campaigns/{campaign.id}", status.HTTP_303_SEE_OTHER)
 
 
+@router.post("/preview")
+async def preview(request: Request, viewer: AdminChange, session: SessionDep) -> HTMLResponse:
+    """The form again, with the audience size and next sends of what it holds now (nothing is stored)."""
+    fields = fields_of(await request.form())
+    data, problems = parse_campaign(fields)
+    if data is None:
+        return _form(request, viewer, fields, problems)
+    assert viewer.tenant.id is not None
+    dumped = data.model_dump(mode="json")
+    draft = Campaign(tenant_id=viewer.tenant.id, name=data.name, lever=data.lever.value, message=dumped["message"],
+                     audience=dumped["audience"], schedule=dumped["schedule"], created_at=utcnow())
+    return _form(request, viewer, fields, [], **await _upcoming(session, viewer, draft))
+
+
 @router.get("/{campaign_id}")
 async def detail(campaign_id: ResourceId, request: Request, viewer: Viewer, session: SessionDep) -> HTMLResponse:
     """A campaign: audience size, next sends in three members' zones, occurrences and their progress."""
     campaign = await _owned(session, viewer, campaign_id)
-    now = utcnow()
-    size, samples = await audience_and_samples(session, campaign, viewer.tenant, now)
-    upcoming = [(member, next_sends(campaign, viewer.tenant, member, now)) for member in samples]
     occurrences = (await session.execute(
         select(Occurrence).where(Occurrence.campaign_id == campaign.id).order_by(col(Occurrence.id).desc()).limit(20)
     )).scalars().all()
     progresses = {occurrence.id: await progress(session, occurrence.id) for occurrence in occurrences
                   if occurrence.id is not None}
-    return page(request, viewer, "campaign.html", campaign=campaign, audience_size=size, upcoming=upcoming,
-                occurrences=occurrences, progresses=progresses)
+    return page(request, viewer, "campaign.html", campaign=campaign, occurrences=occurrences,
+                progresses=progresses, **await _upcoming(session, viewer, campaign))
 
 
 @router.get("/{campaign_id}/edit")

@@ -34,6 +34,21 @@ function livePreview() {
   }
 }
 
+function previewUpcoming() {
+  const form = document.querySelector("form[data-preview-url]");
+  const target = document.getElementById("upcoming");
+  if (!form || !target) return;
+  let timer = null;
+  async function refresh() {
+    const answer = await fetch(form.dataset.previewUrl, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+    const page = new DOMParser().parseFromString(await answer.text(), "text/html");
+    const fresh = page.getElementById("upcoming");
+    if (answer.ok && fresh) target.replaceChildren(...fresh.childNodes);
+  }
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, 400); });
+  refresh();
+}
+
 function confirmForms() {
   for (const form of document.querySelectorAll("form[data-confirm]")) {
     form.addEventListener("submit", (event) => {
@@ -45,5 +60,6 @@ function confirmForms() {
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-progress-url]").forEach(watchProgress);
   livePreview();
+  previewUpcoming();
   confirmForms();
 });
