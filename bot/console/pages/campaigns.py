@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,13 +39,13 @@ async def _owned(session: AsyncSession, viewer: SignedIn, campaign_id: int) -> C
 
 
 def _form(request: Request, viewer: SignedIn, fields: dict[str, str], problems: list[str],
-          campaign: Campaign | None = None, **preview: object) -> HTMLResponse:
+          campaign: Campaign | None = None, **preview: Any) -> HTMLResponse:
     code = status.HTTP_422_UNPROCESSABLE_CONTENT if problems else status.HTTP_200_OK
     return page(request, viewer, "campaign_form.html", code, fields=fields, problems=problems,
                 campaign=campaign, levers=list(Lever), **preview)
 
 
-async def _upcoming(session: AsyncSession, viewer: SignedIn, campaign: Campaign) -> dict[str, object]:
+async def _upcoming(session: AsyncSession, viewer: SignedIn, campaign: Campaign) -> dict[str, Any]:
     now = utcnow()
     size, samples = await audience_and_samples(session, campaign, viewer.tenant, now)
     upcoming = [(member, next_sends(campaign, viewer.tenant, member, now)) for member in samples]
