@@ -225,3 +225,30 @@ def test_the_form_previews_audience_and_next_sends_without_saving(console, sql):
     assert scalar(sql, "select count(*) from campaign") == 0
     bad = admin.post("/admin/campaigns/preview", data={**CAMPAIGN_FORM, "cron": "nope", "csrf": csrf})
     assert bad.status_code == 422 and scalar(sql, "select count(*) from campaign") == 0
+
+
+def test_the_overview_counts_kudos_by_value_and_failed_deliveries(console, fake_slack, sql):
+    import datetime as dt
+
+    SlackSender(console.base_url).command("/kudos", f"<@{BOB}|bob> great save #ownership", user=ALICE)
+    fake_slack.wait_for("chat.postMessage", count=1)  # the kudos card and DM go out first
+    fake_slack.script("chat.postMessage", 200, {"ok": False, "error": "channel_not_found"}, times=4)
+    admin = signed_in(console, "hr@example.com")
+    campaign_id = create_campaign(admin)
+    admin.post(f"/admin/campaigns/{campaign_id}/send-now", data={"csrf": csrf_of(admin.get("/admin"))})
+    from tests.conftest import wait_until
+
+    wait_until(lambda: scalar(sql, "select count(*) from delivery where status = 'failed'") == 4, timeout=20,
+               message="four failed deliveries")
+    overview = admin.get("/admin").text
+    health = overview.split("<h2 id=\"chart-2\"")[0]
+    assert "<th scope=\"row\">slack · broadcast</th><td>0</td><td>0</td><td>4</td>" in health
+    kudos = overview.split("<h2 id=\"chart-2\"")[1]
+    today = dt.datetime.now(dt.UTC).date()
+    monday = (today - dt.timedelta(days=today.weekday())).isoformat()
+    row = kudos.split(f'<th scope="row">{monday}</th>')[1].split("</tr>")[0]
+    header = kudos.split("<thead>")[1].split("</thead>")[0]
+    columns = [cell.split(">")[1].split("<")[0] for cell in header.split("<th scope=\"col\"")[2:]]
+    values = [cell.split("<")[0] for cell in row.split("<td>")[1:]]
+    assert dict(zip(columns, values, strict=True))["ownership"] == "1"
+    assert "<svg" in overview and 'role="img"' in overview
