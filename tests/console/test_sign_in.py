@@ -100,3 +100,18 @@ def test_cli_prints_a_login_link(console, monkeypatch):
     assert link.startswith(f"{console.base_url}/auth/link?token=")
     with httpx.Client() as client:
         assert client.post(f"{console.base_url}/auth/link", data={"token": link.split("token=")[1]}).status_code == 303
+
+
+def test_in_production_the_session_cookie_is_secure(database_url, fake_slack):
+    from tests.conftest import Served, make_settings
+    from tests.slack_requests import SlackSender
+
+    settings = make_settings(database_url, fake_slack.url, FIVEFOLD_ENV="production",
+                             FIVEFOLD_SECRET_KEY="a-production-secret-key-of-forty-characters")
+    with Served(settings) as served:
+        SlackSender(served.base_url).command("/cx", "help", user="U0ALICE01")
+        token = login_token(database_url, "hr@example.com")
+        answer = httpx.post(served.base_url + "/auth/link", data={"token": token})
+        assert answer.status_code == 303
+        cookie = answer.headers["set-cookie"].lower()
+        assert "secure" in cookie and "httponly" in cookie and "samesite=lax" in cookie
