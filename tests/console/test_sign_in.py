@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import json
 import time
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import text
 from typer.testing import CliRunner
 
@@ -74,15 +77,30 @@ def test_sign_out_needs_the_csrf_token_and_ends_the_session(console):
     assert client.get("/admin").status_code == 303
 
 
-def test_an_idle_session_expires(console, monkeypatch):
+def session_cookie(settings, **session) -> str:
+    """A session cookie signed the way the server signs it (Starlette's SessionMiddleware)."""
+    from itsdangerous import TimestampSigner
+
+    from bot.console.session import session_secret
+
+    data = base64.b64encode(json.dumps(session).encode())
+    return TimestampSigner(session_secret(settings)).sign(data).decode()
+
+
+def test_an_idle_session_expires(console, sql):
     client = signed_in(console, "hr@example.com")
     assert client.get("/admin").status_code == 200
-    real = time.time
-    # the server's clock jumps past the idle timeout (30 minutes by default)
-    monkeypatch.setattr(time, "time", lambda: real() + 31 * 60)
+    uid = scalar(sql, "select id from console_user")
+    idle = session_cookie(console.settings, uid=uid, seen=int(time.time()) - 31 * 60, csrf="t")
+    client.cookies.set("fivefold_console", idle)
     assert client.get("/admin").status_code == 303
-    monkeypatch.setattr(time, "time", real)
-    assert client.get("/admin").status_code == 303  # the session was cleared, not just refused once
+    fresh = session_cookie(console.settings, uid=uid, seen=int(time.time()) - 60, csrf="t")
+    client.cookies.set("fivefold_console", fresh)
+    assert client.get("/admin").status_code == 200
+    forged = session_cookie(console.settings.model_copy(update={"secret_key": SecretStr("x" * 40)}),
+                            uid=uid, seen=int(time.time()), csrf="t")
+    client.cookies.set("fivefold_console", forged)
+    assert client.get("/admin").status_code == 303
 
 
 def test_cli_prints_a_login_link(console, monkeypatch):
