@@ -231,13 +231,15 @@ def test_the_overview_counts_kudos_by_value_and_failed_deliveries(console, fake_
     import datetime as dt
 
     SlackSender(console.base_url).command("/kudos", f"<@{BOB}|bob> great save #ownership", user=ALICE)
-    fake_slack.wait_for("chat.postMessage", count=1)  # the kudos card and DM go out first
+    from tests.conftest import wait_until
+
+    # the kudos card and DM go out first, so that only the campaign meets the failures
+    wait_until(lambda: scalar(sql, "select count(*) from delivery where status in ('pending', 'in_flight')") == 0
+               and scalar(sql, "select count(*) from delivery") >= 1, timeout=20, message="the kudos messages")
     fake_slack.script("chat.postMessage", 200, {"ok": False, "error": "channel_not_found"}, times=4)
     admin = signed_in(console, "hr@example.com")
     campaign_id = create_campaign(admin)
     admin.post(f"/admin/campaigns/{campaign_id}/send-now", data={"csrf": csrf_of(admin.get("/admin"))})
-    from tests.conftest import wait_until
-
     wait_until(lambda: scalar(sql, "select count(*) from delivery where status = 'failed'") == 4, timeout=20,
                message="four failed deliveries")
     overview = admin.get("/admin").text
