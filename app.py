@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 import programs
 from bot import web
 from bot.api.router import api_router
+from bot.console.app import mount_console, new_registry
+from bot.console.registry import ConsoleRegistry, Download
 from bot.db import Database, Timeouts
 from bot.engine import Engine
 from bot.logs import configure_logging
@@ -82,7 +85,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(digests_router)
     app.include_router(awards_router)
     app.include_router(kpis_router)
+    mount_console(app, settings, console_registry(settings))
     return app
+
+
+def console_registry(settings: Settings) -> ConsoleRegistry:
+    """The console's pages and charts: the engine's, every program's, and the platforms' manifests."""
+    registry = new_registry()
+    programs.register_console(registry)
+    oauth = settings.slack_client_id is not None
+    registry.add_manifest("slack", Download(
+        "fivefold-slack-manifest.json", "application/json",
+        lambda url: json.dumps(slack_manifest(url, oauth), indent=2, ensure_ascii=False).encode()))
+    registry.add_manifest("teams", Download(
+        "fivefold-teams.zip", "application/zip", lambda url: teams_package(settings.microsoft_app_id, url)))
+    return registry
 
 
 def create_worker_runtime(settings: Settings | None = None) -> Runtime:
@@ -155,6 +172,9 @@ def surveys_console() -> ModuleType:
     from programs.engage import console
 
     return console
+def register_personal_data() -> None:
+    """Every program's part of a member's data export and erasure (for `fivefold members export|forget`)."""
+    programs.register_personal_data()
 
 
 def slack_manifest(url: str, oauth: bool) -> dict[str, object]:

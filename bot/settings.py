@@ -69,6 +69,12 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = Field(5.0, gt=0, le=300, alias="FIVEFOLD_DB_CONNECT_TIMEOUT_SECONDS")
     db_statement_timeout_seconds: float = Field(30.0, gt=0, le=3600, alias="FIVEFOLD_DB_STATEMENT_TIMEOUT_SECONDS")
 
+    public_url: str = Field("http://127.0.0.1:3000", alias="FIVEFOLD_PUBLIC_URL")
+    oidc_issuer: str | None = Field(None, alias="FIVEFOLD_OIDC_ISSUER")
+    oidc_client_id: str | None = Field(None, alias="FIVEFOLD_OIDC_CLIENT_ID")
+    oidc_client_secret: SecretStr | None = Field(None, alias="FIVEFOLD_OIDC_CLIENT_SECRET")
+    console_idle_minutes: int = Field(30, ge=1, le=24 * 60, alias="FIVEFOLD_CONSOLE_IDLE_MINUTES")
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:
@@ -112,7 +118,14 @@ class Settings(BaseSettings):
             problems.append("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN")
         if self.teams_enabled and not (self.microsoft_app_id and self.microsoft_app_password):
             problems.append("MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD are required for Teams")
+        if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
+            problems.append("FIVEFOLD_OIDC_ISSUER must be an https:// URL")
         return problems
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """True when an OpenID Connect provider is configured for console sign-in."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def is_sqlite(self) -> bool:

@@ -9,6 +9,7 @@ from sqlmodel import SQLModel
 def target_metadata() -> MetaData:
     """Import every table definition and return the shared metadata."""
     import adapters.teams.models  # noqa: F401
+    import bot.console.models
     import bot.models
     import bot.pace_store  # noqa: F401
     import programs

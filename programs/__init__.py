@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.console.registry import ConsoleRegistry
 from bot.router import Router
 from bot.settings import Settings
 
@@ -20,6 +21,15 @@ def load_models() -> None:
     from programs.voice import models as voice_models  # noqa: F401
 
 
+def register_personal_data() -> None:
+    """Join every program's tables to the engine's data export and erasure (`bot.privacy`)."""
+    from programs.instruct import privacy as instruct_privacy
+    from programs.reward import privacy as reward_privacy
+
+    reward_privacy.register()
+    instruct_privacy.register()
+
+
 def register_all(router: Router, settings: Settings | None = None) -> None:
     """Register every program's handlers (ticks that need settings get `settings`)."""
     from programs import help as help_program
@@ -33,6 +43,7 @@ def register_all(router: Router, settings: Settings | None = None) -> None:
     from programs.stories import handlers as stories
 
     load_models()
+    register_personal_data()
     reward.register(router)
     engage.register(router, settings)  # after Reward: it adds open surveys to `stats`
     instruct.register(router)
@@ -42,3 +53,12 @@ def register_all(router: Router, settings: Settings | None = None) -> None:
     awards.register(router)
     kpis.register(router)
     help_program.register(router)
+
+
+def register_console(registry: ConsoleRegistry) -> None:
+    """Add every program's console pages and overview charts."""
+    from programs.instruct import console as instruct_console
+    from programs.reward import console as reward_console
+
+    reward_console.register(registry)
+    instruct_console.register(registry)

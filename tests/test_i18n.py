@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("bot", "programs", "adapters")
 # Keep in step with the `-k` flags in bin/extract-messages.
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
+# Keep in step with bot/locales/babel.cfg: Python sources and the console's Jinja2 templates.
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 TRANSLATED = ("pl", "uk")
 PLURAL_FORMS = {
     "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
@@ -39,7 +41,7 @@ def source_messages() -> dict[str | tuple[str, ...], str]:
     found: dict[str | tuple[str, ...], str] = {}
     for directory in SOURCE_DIRS:
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            ROOT / directory, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / directory, method_map=METHOD_MAP, keywords=KEYWORDS
         ):
             # Calls like `gettext(message)` inside bot/i18n.py pass no literal.
             if not message or (isinstance(message, tuple) and not all(message)):

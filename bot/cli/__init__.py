@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cli import campaigns, manifests, members, programme, server, surveys  # noqa: F401 - they register commands
+from bot.cli import admin, campaigns, manifests, members, programme, server, surveys  # noqa: F401 - they register commands
 from bot.cli.base import cli
 
 __all__ = ["cli", "main"]

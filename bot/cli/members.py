@@ -1,15 +1,18 @@
-"""`fivefold members sync|import`: members from the platform or a CSV file."""
+"""`fivefold members sync|import|export|forget`: members from the platform or a CSV file, and their data."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli.base import (
+    MAX_ID,
+    CommandError,
     TenantOption,
     _fail,
     _tenant,
@@ -21,6 +24,8 @@ from bot.cli.base import (
     settings,
 )
 from bot.members_import import MembersImportError, apply_import, parse_members_csv
+from bot.models import Member
+from bot.privacy import export_member, forget_member
 
 
 @members_cli.command("sync")
@@ -69,3 +74,36 @@ def members_import(
     except MembersImportError as exc:
         raise _fail([f"{file}: nothing imported; fix these rows:", *exc.problems]) from exc
 
+
+
+MemberId = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The member's id (see the console's People page).")]
+
+
+async def _member(session: AsyncSession, member_id: int) -> Member:
+    member = await session.get(Member, member_id)
+    if member is None:
+        raise CommandError(f"there is no member {member_id}")
+    return member
+
+
+@members_cli.command("export")
+def members_export(member_id: MemberId) -> None:
+    """Print everything Fivefold holds about a member, as JSON."""
+    composition().register_personal_data()
+
+    async def work(session: AsyncSession) -> dict[str, Any]:
+        return await export_member(session, await _member(session, member_id))
+
+    typer.echo(json.dumps(in_transaction(work), ensure_ascii=False, indent=2, default=str))
+
+
+@members_cli.command("forget")
+def members_forget(member_id: MemberId) -> None:
+    """Erase a member's personal data: names, profile, the messages they wrote."""
+    composition().register_personal_data()
+
+    async def work(session: AsyncSession) -> None:
+        await forget_member(session, await _member(session, member_id))
+
+    in_transaction(work)
+    typer.echo(f"member {member_id}: personal data erased")

@@ -59,3 +59,31 @@ async def seed_default_values(session: AsyncSession, tenant_id: int) -> None:
     await session.execute(
         insert(KudosValue).values(rows).on_conflict_do_nothing(index_elements=["tenant_id", "slug"])
     )
+
+
+async def add_value(session: AsyncSession, tenant_id: int, slug: str) -> None:
+    """Add (or bring back) the value `slug`, last in display order."""
+    await tenant_values(session, tenant_id)  # the defaults exist before the first change
+    rows = (await session.execute(select(KudosValue).where(KudosValue.tenant_id == tenant_id))).scalars().all()
+    existing = next((row for row in rows if row.slug == slug), None)
+    if existing is None:
+        session.add(KudosValue(tenant_id=tenant_id, slug=slug, position=len(rows), active=True))
+    else:
+        existing.active = True
+        session.add(existing)
+    await session.flush()
+    _cache.forget(session, tenant_id)
+
+
+async def retire_value(session: AsyncSession, tenant_id: int, slug: str) -> bool:
+    """Stop offering `slug` (kudos already tagged keep it); False when the tenant has no such value."""
+    row = (await session.execute(
+        select(KudosValue).where(KudosValue.tenant_id == tenant_id, KudosValue.slug == slug)
+    )).scalar_one_or_none()
+    if row is None:
+        return False
+    row.active = False
+    session.add(row)
+    await session.flush()
+    _cache.forget(session, tenant_id)
+    return True

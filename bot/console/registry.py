@@ -1,0 +1,80 @@
+"""What the console shows: pages and overview charts, registered at start-up.
+
+The engine registers its own pages; each program registers its pages and charts
+through `programs.register_console(registry)` (the composition root calls it), so
+the console never imports a program, the way the admin API is extended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.console.models import ConsoleRole
+from bot.i18n import Translator
+
+ALL_ROLES = frozenset(ConsoleRole)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart and the table of its numbers: one row per label, one value per series."""
+
+    title: str
+    series: list[str]
+    rows: list[tuple[str, list[int]]]
+
+
+ChartSource = Callable[[AsyncSession, int, Translator], Awaitable[Chart]]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file admins download from the console (a platform's app manifest): `build(public_url)` makes it."""
+
+    filename: str
+    media_type: str
+    build: Callable[[str], bytes]
+
+
+@dataclass(frozen=True)
+class ConsolePage:
+    """A page in the navigation: `path` under `/admin`, `title` a msgid, shown to `roles`."""
+
+    path: str
+    title: str
+    router: APIRouter
+    roles: frozenset[ConsoleRole] = ALL_ROLES
+    order: int = 100
+
+
+@dataclass
+class ConsoleRegistry:
+    """The pages and overview charts the console serves."""
+
+    pages: list[ConsolePage] = field(default_factory=list)
+    charts: list[ChartSource] = field(default_factory=list)
+    manifests: dict[str, Download] = field(default_factory=dict)
+
+    def add_page(self, page: ConsolePage) -> None:
+        """Add a page; its router's paths are relative to `/admin`."""
+        if any(existing.path == page.path for existing in self.pages):
+            raise ValueError(f"a console page already serves /admin{page.path}")
+        self.pages.append(page)
+        self.pages.sort(key=lambda p: p.order)
+
+    def add_chart(self, source: ChartSource) -> ChartSource:
+        """Add a chart to the overview (usable as a decorator)."""
+        self.charts.append(source)
+        return source
+
+    def add_manifest(self, platform: str, download: Download) -> None:
+        """Serve `download` at `/admin/manifest/{platform}` (the composition root adds the adapters')."""
+        self.manifests[platform] = download
+
+    def navigation(self, role: ConsoleRole) -> list[ConsolePage]:
+        """The pages `role` may open, in menu order."""
+        return [page for page in self.pages if role in page.roles]

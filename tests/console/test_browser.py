@@ -1,0 +1,94 @@
+"""The console in a real browser: OIDC sign-in, every page accessible, a campaign's progress bar, forgetting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from bot.console.models import ConsoleRole
+from tests.conftest import BOB, scalar, wait_until
+from tests.console.browser import axe_source, check_accessibility, launch, wider_than_a_phone
+from tests.console.conftest import add_user
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launch()
+
+
+@pytest.fixture(scope="module")
+def axe() -> str:
+    return axe_source()
+
+
+@pytest.fixture
+def page(browser, console, fake_oidc):
+    """A browser page signed in as an admin through the fake OIDC provider (the landing page's button)."""
+    add_user(console.settings.database_url, "hr@example.com", ConsoleRole.ADMIN)
+    fake_oidc.email = "hr@example.com"
+    context = browser.new_context(base_url=console.base_url)
+    tab = context.new_page()
+    tab.goto("/")
+    tab.get_by_role("link", name="Sign in").click()
+    tab.wait_for_url("**/admin")
+    yield tab
+    context.close()
+
+
+def create_campaign(page, name: str, text: str) -> None:
+    page.goto("/admin/campaigns/new")
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Message", exact=True).fill(text)
+    assert page.locator("#preview-text").inner_text() == text  # the live preview follows the typing
+    page.get_by_role("radio", name="Once").check()
+    page.get_by_label("Date and time (once)").fill("2031-01-06T09:00")
+    # the form shows its audience and next sends as it is filled in, before anything is saved
+    wait_until(lambda: "reaches 4 members today" in page.locator("#upcoming").inner_text(), timeout=10,
+               message="the live audience size")
+    assert "Mon 2031-01-06 09:00" in page.locator("#upcoming").inner_text()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url("**/admin/campaigns/*")
+    assert page.locator("#next ~ ul time, section ul time").first.inner_text().startswith("Mon 2031-01-06 09:00")
+
+
+def test_every_page_is_accessible_and_fits_a_phone(page, axe, browser, console):
+    check_accessibility(page, axe, "overview")
+    create_campaign(page, "Weekly tip", "Answer within an hour")
+    check_accessibility(page, axe, "campaign")
+    for path, name in [("/admin/campaigns", "campaigns"), ("/admin/campaigns/new", "campaign-form"),
+                       ("/admin/people", "people"), ("/admin/values", "values"), ("/admin/settings", "settings"),
+                       ("/admin/audit", "audit")]:
+        page.goto(path)
+        check_accessibility(page, axe, name)
+    phone = browser.new_context(base_url=console.base_url, viewport={"width": 390, "height": 844},
+                                storage_state=page.context.storage_state())
+    tab = phone.new_page()
+    for path in ("/", "/admin", "/admin/campaigns/new", "/admin/people"):
+        tab.goto(path)
+        assert wider_than_a_phone(tab) == [], path
+    tab.goto("/")
+    check_accessibility(tab, axe, "landing-phone")
+    phone.close()
+
+
+def test_a_campaign_sent_now_fills_its_progress_bar(page, fake_slack):
+    create_campaign(page, "All hands", "Town hall at 15:00")
+    page.get_by_role("button", name="Send now").click()
+    bar = page.locator("progress").first
+    wait_until(lambda: bar.get_attribute("value") == bar.get_attribute("max") == "4", timeout=20,
+               message="the progress bar to reach 4 of 4")
+    assert "100 %" in page.locator(".occurrence .numbers").first.inner_text()
+    assert len(fake_slack.wait_for("chat.postMessage", count=4)) >= 4
+
+
+def test_forgetting_a_member_in_the_browser_erases_them(page, sql):
+    bob = scalar(sql, "select id from member where external_id = :id", id=BOB)
+    page.goto("/admin/people")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.locator(f"#member-{bob}").get_by_role("button", name="Forget").click()
+    page.wait_for_url("**/admin/people")
+    assert "Bob" not in page.locator("table").inner_text()
+    assert scalar(sql, "select display_name from member where id = :id", id=bob) == ""
+    assert scalar(sql, "select external_id from member where id = :id", id=bob) == f"forgotten-{bob}"
