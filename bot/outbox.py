@@ -90,53 +90,9 @@ async def enqueue(
     return await enqueue_all(session, [item]) == 1
 
 
-async def claim_due(
-    session: AsyncSession, *, now: dt.datetime, limit: int, lease: dt.timedelta = LEASE
-) -> Sequence[Delivery]:
-    """Lease up to `limit` due deliveries to this worker (SKIP LOCKED on PostgreSQL).
-
-    A delivery whose lease expired (its worker died mid-send) is due again.
-    Interactive rows come before broadcast ones (descending: "interactive" > "broadcast").
-    """
-    due = ((col(Delivery.status) == DeliveryStatus.PENDING.value) & (col(Delivery.due_at) <= now)) | (
-        (col(Delivery.status) == DeliveryStatus.IN_FLIGHT.value) & (col(Delivery.lease_until) < now)
-    )
-    order = (col(Delivery.lane).desc(), col(Delivery.due_at), col(Delivery.id))
-    query = select(Delivery).where(due).order_by(*order).limit(limit)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = (await session.execute(query)).scalars().all()
-    for delivery in rows:
-        delivery.status = DeliveryStatus.IN_FLIGHT.value
-        delivery.lease_until = now + lease
-        delivery.attempts += 1
-    return rows
-
-
-async def mark(
-    session: AsyncSession,
-    delivery_id: int,
-    status: DeliveryStatus,
-    *,
-    message_id: str | None = None,
-    error: str | None = None,
-    due_at: dt.datetime | None = None,
-    refund_attempt: bool = False,
-) -> None:
-    """Record what happened to a leased delivery."""
-    values: dict[str, Any] = {"status": status.value, "lease_until": None, "error": error}
-    if status is DeliveryStatus.SENT:
-        values.update(sent_at=utcnow(), platform_message_id=message_id)
-    if due_at is not None:
-        values["due_at"] = due_at
-    if refund_attempt:
-        values["attempts"] = Delivery.attempts - 1
-    await session.execute(update(Delivery).where(col(Delivery.id) == delivery_id).values(**values))
-
-
 @dataclass(frozen=True)
 class Mark:
-    """What happened to one leased delivery (see `mark`)."""
+    """What happened to one leased delivery (recorded by `mark_many`)."""
 
     delivery_id: int
     status: DeliveryStatus

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.claims import claim_for_tenant
 from bot.db import Database
 from bot.messages import Message, Text, compose
 from bot.models import Lane, TargetKind, utcnow
-from bot.outbox import Outgoing, claim_due, enqueue_all
+from bot.outbox import Outgoing, enqueue_all
 from tests.workers import member_ids, seed_tenant_and_members
 
 
@@ -25,7 +26,7 @@ async def test_interactive_deliveries_are_claimed_before_an_older_broadcast_back
             kudos = [Outgoing(1, f"kudos:{n}", TargetKind.MEMBER, f"U{n}", message) for n in range(3)]
             assert await enqueue_all(session, broadcast + kudos) == 33
         async with db.transaction() as session:
-            claimed = await claim_due(session, now=utcnow(), limit=5)
+            claimed = await claim_for_tenant(session, 1, now=utcnow(), limit=5)
             keys = [row.dedupe_key for row in claimed]
             lanes = [row.lane for row in claimed]
     finally:

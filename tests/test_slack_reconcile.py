@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from adapters.slack.port import SlackPort
 from app import create_worker_runtime
-from bot import outbox
+from bot import claims
 from bot.messages import Message
 from bot.models import Delivery, TargetKind, Tenant, utcnow
 from bot.runtime import Runtime
@@ -147,8 +147,9 @@ async def claim_and_post_without_recording(runtime: Runtime, *, post_them: bool)
     """What a worker does up to the crash: claim every due row, post (or not), record nothing."""
     port = slack_port(runtime)
     async with runtime.db.transaction() as session:
-        rows = list(await outbox.claim_due(session, now=utcnow(), limit=100))
         tenant = (await session.execute(select(Tenant))).scalars().one()
+        assert tenant.id is not None
+        rows = list(await claims.claim_for_tenant(session, tenant.id, now=utcnow(), limit=100))
     posted: dict[int, str] = {}
     if post_them:
         for row in rows:

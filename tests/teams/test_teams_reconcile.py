@@ -22,7 +22,7 @@ from sqlmodel import select
 from adapters.teams.port import TeamsPort
 from adapters.teams.references import conversation_from_activity
 from app import create_worker_runtime
-from bot import outbox
+from bot import claims, outbox
 from bot.messages import Message, Text, compose
 from bot.models import Member, TargetKind, Tenant, utcnow
 from bot.runtime import Runtime
@@ -88,8 +88,9 @@ async def claim_and_post_without_recording(runtime: Runtime, *, post_them: bool)
     """What a worker does up to its `kill -9`: claim every due row, post (or not), record nothing."""
     port = teams_port(runtime)
     async with runtime.db.transaction() as session:
-        rows = list(await outbox.claim_due(session, now=utcnow(), limit=100))
         tenant = (await session.execute(select(Tenant))).scalars().one()
+        assert tenant.id is not None
+        rows = list(await claims.claim_for_tenant(session, tenant.id, now=utcnow(), limit=100))
     posted: dict[int, str] = {}
     if post_them:
         for row in rows:
