@@ -104,6 +104,12 @@ async def _admin(viewer: Annotated[SignedIn, Depends(_signed_in)]) -> SignedIn:
     return viewer
 
 
+async def _reviewer(viewer: Annotated[SignedIn, Depends(_signed_in)]) -> SignedIn:
+    if viewer.role not in (ConsoleRole.ADMIN, ConsoleRole.REVIEWER):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin or a reviewer may do this")
+    return viewer
+
+
 def check_csrf(viewer: SignedIn, token: str) -> None:
     """Refuse a form whose CSRF token is not this session's.
 
@@ -119,6 +125,12 @@ async def _admin_form(viewer: Annotated[SignedIn, Depends(_admin)], csrf: Annota
     return viewer
 
 
+async def _reviewer_form(viewer: Annotated[SignedIn, Depends(_reviewer)],
+                         csrf: Annotated[str, Form()] = "") -> SignedIn:
+    check_csrf(viewer, csrf)
+    return viewer
+
+
 async def _any_form(viewer: Annotated[SignedIn, Depends(_signed_in)], csrf: Annotated[str, Form()] = "") -> SignedIn:
     check_csrf(viewer, csrf)
     return viewer
@@ -127,4 +139,6 @@ async def _any_form(viewer: Annotated[SignedIn, Depends(_signed_in)], csrf: Anno
 Viewer = Annotated[SignedIn, Depends(_signed_in)]
 AdminViewer = Annotated[SignedIn, Depends(_admin)]
 AdminChange = Annotated[SignedIn, Depends(_admin_form)]
+ReviewerViewer = Annotated[SignedIn, Depends(_reviewer)]
+ReviewerChange = Annotated[SignedIn, Depends(_reviewer_form)]
 AnyChange = Annotated[SignedIn, Depends(_any_form)]

@@ -85,3 +85,8 @@ async def audit_log(session: AsyncSession, tenant_id: int, limit: int = 200) -> 
     query = (select(AuditEntry).where(AuditEntry.tenant_id == tenant_id)
              .order_by(col(AuditEntry.id).desc()).limit(limit))
     return (await session.execute(query)).scalars().all()
+
+
+async def member_of(session: AsyncSession, user: ConsoleUser) -> Member | None:
+    """The chat member a console user is, when one matched their e-mail (the reviewer a decision names)."""
+    return await session.get(Member, user.member_id) if user.member_id is not None else None

@@ -1,0 +1,114 @@
+"""The Engage lever in the console: surveys, and each survey's suppressed results as charts and tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, status
+from fastapi.responses import HTMLResponse, Response
+
+from bot.api.deps import SessionDep
+from bot.api.errors import ResourceId
+from bot.console.models import ConsoleRole
+from bot.console.registry import Chart, ConsolePage, ConsoleRegistry
+from bot.console.render import add_template_folder, page
+from bot.console.session import SignedIn, Viewer
+from bot.i18n import N_, Translator
+from bot.settings import Settings
+from programs.engage.csv_export import results_csv
+from programs.engage.models import Survey
+from programs.engage.results import survey_results, suppressed
+from programs.engage.service import latest_round, survey_out, surveys_of
+
+READERS = frozenset({ConsoleRole.ADMIN, ConsoleRole.ANALYST})
+router = APIRouter()
+
+
+def _reader(viewer: SignedIn) -> None:
+    if viewer.role not in READERS:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin or an analyst may read survey results")
+
+
+def why_hidden(cell: dict[str, Any], threshold: int, t: Translator) -> str:
+    """The translated reason a suppressed cell gives (the reasons are the results service's own)."""
+    if cell["reason"] == suppressed(threshold, comments=True)["reason"]:
+        return t._("comments are shown for at least {count} answers").format(count=2 * threshold)
+    if cell["reason"] == suppressed(threshold, derivable=True)["reason"]:
+        return t._("hidden so that a smaller group cannot be derived by subtraction")
+    return t._("fewer than {count} respondents").format(count=threshold)
+
+
+def charts_of(results: dict[str, Any], t: Translator) -> list[Chart]:
+    """Participation per round, then each shown question's distribution and eNPS split."""
+    charts = [Chart(title=t._("Participation per round"), series=[t._("Responded"), t._("Not yet")],
+                    rows=[(point["opened_on"], [point["respondents"], max(point["invited"] - point["respondents"], 0)])
+                          for point in results["trend"]])]
+    for question in results["questions"]:
+        if "distribution" in question:
+            charts.append(Chart(title=question["text"], series=[t._("Answers")],
+                                rows=[(str(option), [count]) for option, count in question["distribution"].items()]))
+        if question.get("enps"):
+            score = question["enps"]
+            label = t._("eNPS {score}").format(score=f"{score['score']:+d}")
+            charts.append(Chart(title=t._("eNPS: {question}").format(question=question["text"]),
+                                series=[t._("Promoters"), t._("Passives"), t._("Detractors")],
+                                rows=[(label, [score["promoters"], score["passives"], score["detractors"]])]))
+    return charts
+
+
+async def _survey(session: SessionDep, viewer: SignedIn, survey_id: int) -> Survey:
+    _reader(viewer)
+    survey = await session.get(Survey, survey_id)
+    if survey is None or survey.tenant_id != viewer.tenant.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such survey")
+    return survey
+
+
+async def _results(request: Request, session: SessionDep, viewer: SignedIn, survey: Survey) -> dict[str, Any] | None:
+    assert survey.id is not None
+    round_ = await latest_round(session, survey.id)
+    if round_ is None:
+        return None
+    settings: Settings = request.app.state.runtime.settings
+    return await survey_results(session, survey, round_, by=[], threshold=settings.anonymity_threshold, t=viewer.t)
+
+
+@router.get("")
+async def surveys(request: Request, viewer: Viewer, session: SessionDep) -> HTMLResponse:
+    """The tenant's surveys with their latest round's participation."""
+    _reader(viewer)
+    assert viewer.tenant.id is not None
+    shown = [await survey_out(session, survey) for survey in await surveys_of(session, viewer.tenant.id)]
+    return page(request, viewer, "surveys.html", surveys=shown)
+
+
+@router.get("/{survey_id}")
+async def results(survey_id: ResourceId, request: Request, viewer: Viewer, session: SessionDep) -> HTMLResponse:
+    """The latest round's results: charts with their numbers, suppressed cells saying why."""
+    survey = await _survey(session, viewer, survey_id)
+    found = await _results(request, session, viewer, survey)
+    if found is not None:
+        for cell in [*found["questions"], *found["trend"]]:
+            if cell.get("suppressed"):
+                cell["why"] = why_hidden(cell, found["anonymity_threshold"], viewer.t)
+    return page(request, viewer, "survey_results.html", survey=survey, results=found,
+                charts=charts_of(found, viewer.t) if found else [])
+
+
+@router.get("/{survey_id}/export.csv")
+async def export(survey_id: ResourceId, request: Request, viewer: Viewer, session: SessionDep) -> Response:
+    """The same results as CSV (the API's format)."""
+    survey = await _survey(session, viewer, survey_id)
+    found = await _results(request, session, viewer, survey)
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "this survey has no round yet")
+    name = f"survey-{survey.id}-round-{found['round_id']}.csv"
+    return Response(results_csv(found), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
+
+
+def register(registry: ConsoleRegistry) -> None:
+    """Add the surveys page."""
+    add_template_folder(Path(__file__).resolve().parent / "console_templates")
+    registry.add_page(ConsolePage("/surveys", N_("Surveys"), router, READERS, order=30))
