@@ -18,7 +18,7 @@ from bot.i18n import N_, Translator
 from bot.settings import Settings
 from programs.engage.csv_export import results_csv
 from programs.engage.models import Survey
-from programs.engage.results import survey_results, suppressed
+from programs.engage.results import suppressed, survey_results
 from programs.engage.service import latest_round, survey_out, surveys_of
 
 READERS = frozenset({ConsoleRole.ADMIN, ConsoleRole.ANALYST})

@@ -50,8 +50,9 @@ async def decide(story_id: ResourceId, verdict: Verdict, request: Request, viewe
                  session: SessionDep, note: Annotated[str, Form(max_length=MAX_NOTE)] = "") -> Response:
     """Record the verdict once; the author is told and an approved story is published."""
     try:
-        story, changed = await review(session, viewer.tenant, story_id, verdict, by=await member_of(session, viewer.user),
-                                      now=utcnow(), note=note.strip() or None)
+        reviewer = await member_of(session, viewer.user)
+        story, changed = await review(session, viewer.tenant, story_id, verdict, by=reviewer, now=utcnow(),
+                                      note=note.strip() or None)
     except UserFacingError as error:
         await session.rollback()
         problem = viewer.t._(error.message).format(**error.params)
