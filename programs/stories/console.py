@@ -54,7 +54,6 @@ async def decide(story_id: ResourceId, verdict: Verdict, request: Request, viewe
         story, changed = await review(session, viewer.tenant, story_id, verdict, by=reviewer, now=utcnow(),
                                       note=note.strip() or None)
     except UserFacingError as error:
-        await session.rollback()
         problem = viewer.t._(error.message).format(**error.params)
         return await _queue(request, viewer, session, status.HTTP_422_UNPROCESSABLE_CONTENT, problem)
     if story is None:
