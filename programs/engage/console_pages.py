@@ -50,7 +50,7 @@ def charts_of(results: dict[str, Any], t: Translator) -> list[Chart]:
                                 rows=[(str(option), [count]) for option, count in question["distribution"].items()]))
         if question.get("enps"):
             score = question["enps"]
-            label = t._("eNPS {score}").format(score=f"{score['score']:+d}")
+            label = t._("eNPS {score}").format(score=f"{score['score']:+g}")
             charts.append(Chart(title=t._("eNPS: {question}").format(question=question["text"]),
                                 series=[t._("Promoters"), t._("Passives"), t._("Detractors")],
                                 rows=[(label, [score["promoters"], score["passives"], score["detractors"]])]))
