@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -11,6 +12,9 @@ from bot.console.models import ConsoleRole
 from tests.conftest import BOB, scalar, wait_until
 from tests.console.browser import axe_source, check_accessibility, launch, wider_than_a_phone
 from tests.console.conftest import add_user
+from tests.console.test_review_pages import queue_story_and_application
+from tests.console.test_survey_pages import survey_with_round
+from tests.engage.conftest import write_responses
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +57,21 @@ def create_campaign(page, name: str, text: str) -> None:
     assert page.locator("#next ~ ul time, section ul time").first.inner_text().startswith("Mon 2031-01-06 09:00")
 
 
-def test_every_page_is_accessible_and_fits_a_phone(page, axe, browser, console):
+def test_every_page_is_accessible_and_fits_a_phone(page, axe, browser, console, fake_slack, sql):
     check_accessibility(page, axe, "overview")
     create_campaign(page, "Weekly tip", "Answer within an hour")
     check_accessibility(page, axe, "campaign")
+    queue_story_and_application(console, sql)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's event loop runs in this thread
+        survey_id, round_id = pool.submit(survey_with_round, console, fake_slack).result()
+        answers = [({}, {"recommend": score}) for score in (10, 9, 8, 6, 0, 7)]
+        pool.submit(write_responses, console.settings.database_url, round_id, answers,
+                    console.settings.secret_key.get_secret_value()).result()
     for path, name in [("/admin/campaigns", "campaigns"), ("/admin/campaigns/new", "campaign-form"),
                        ("/admin/people", "people"), ("/admin/values", "values"), ("/admin/settings", "settings"),
-                       ("/admin/audit", "audit")]:
+                       ("/admin/audit", "audit"), ("/admin/surveys", "surveys"),
+                       (f"/admin/surveys/{survey_id}", "survey-results"), ("/admin/stories", "stories"),
+                       ("/admin/ambassadors", "ambassadors")]:
         page.goto(path)
         check_accessibility(page, axe, name)
     phone = browser.new_context(base_url=console.base_url, viewport={"width": 390, "height": 844},

@@ -17,8 +17,7 @@ STORY = {"title": TITLE, "situation": "A customer was double charged", "action":
 APPLICATION = {"motivation": "I love fixing customer journeys", "area": "Onboarding", "hours": "6"}
 
 
-@pytest.fixture
-def queued(console, sql):
+def queue_story_and_application(console, sql) -> tuple[int, int]:
     """One pending story by Alice and one pending ambassador application by Bob, sent through Slack."""
     slack = SlackSender(console.base_url)
     assert slack.interaction(view_submission(ALICE, "story.form", STORY)).status_code == 200
@@ -26,6 +25,12 @@ def queued(console, sql):
     wait_until(lambda: scalar(sql, "select count(*) from story") == 1, message="story stored")
     wait_until(lambda: scalar(sql, "select count(*) from ambassador") == 1, message="application stored")
     return scalar(sql, "select id from story"), scalar(sql, "select id from ambassador")
+
+
+@pytest.fixture
+def queued(console, sql):
+    """The story and application's ids."""
+    return queue_story_and_application(console, sql)
 
 
 def test_a_reviewer_asks_for_changes_then_a_second_decision_is_refused_and_both_are_audited(console, sql, queued):

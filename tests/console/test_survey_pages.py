@@ -10,7 +10,7 @@ from tests.engage.conftest import ERIN, FRANK, admin_key, create_survey, write_r
 from tests.slack_requests import SlackSender
 
 
-def _survey_with_round(console, fake_slack) -> tuple[int, int]:
+def survey_with_round(console, fake_slack) -> tuple[int, int]:
     """An eNPS survey sent now to six members (the anonymity threshold is the default, 5)."""
     slack = SlackSender(console.base_url)
     for user, name in ((ERIN, "Erin"), (FRANK, "Frank")):
@@ -26,7 +26,7 @@ def _survey_with_round(console, fake_slack) -> tuple[int, int]:
 
 def test_results_below_the_threshold_show_suppressed_with_the_reason_then_charts_once_enough_answer(
         console, fake_slack):
-    survey_id, round_id = _survey_with_round(console, fake_slack)
+    survey_id, round_id = survey_with_round(console, fake_slack)
     secret = console.settings.secret_key.get_secret_value()
     url = console.settings.database_url
     write_responses(url, round_id, [({}, {"recommend": 10, "better": "Plants"})] * 2, secret)
@@ -57,7 +57,7 @@ def test_results_below_the_threshold_show_suppressed_with_the_reason_then_charts
 
 
 def test_survey_pages_are_for_admins_and_analysts_only(console, fake_slack):
-    survey_id, _round = _survey_with_round(console, fake_slack)
+    survey_id, _round = survey_with_round(console, fake_slack)
     reviewer = signed_in(console, "reviewer@example.com", ConsoleRole.REVIEWER)
     assert reviewer.get("/admin/surveys").status_code == 403
     assert reviewer.get(f"/admin/surveys/{survey_id}").status_code == 403
