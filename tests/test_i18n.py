@@ -23,7 +23,8 @@ SOURCE_DIRS = ("bot", "programs", "adapters")
 # Keep in step with the `-k` flags in bin/extract-messages.
 KEYWORDS = {"_": None, "ngettext": (1, 2), "N_": None}
 # Keep in step with bot/locales/babel.cfg: Python sources and the console's Jinja2 templates.
-METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
+METHOD_MAP = [("**.py", "python"), ("**/templates/**.html", "jinja2"),
+              ("**/console_templates/**.html", "jinja2")]
 TRANSLATED = ("pl", "uk")
 PLURAL_FORMS = {
     "pl": "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
