@@ -77,7 +77,8 @@ def test_every_page_is_accessible_and_fits_a_phone(page, axe, browser, console, 
     phone = browser.new_context(base_url=console.base_url, viewport={"width": 390, "height": 844},
                                 storage_state=page.context.storage_state())
     tab = phone.new_page()
-    for path in ("/", "/admin", "/admin/campaigns/new", "/admin/people"):
+    for path in ("/", "/admin", "/admin/campaigns/new", "/admin/people", f"/admin/surveys/{survey_id}",
+                 "/admin/stories"):
         tab.goto(path)
         assert wider_than_a_phone(tab) == [], path
     tab.goto("/")
