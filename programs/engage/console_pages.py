@@ -19,7 +19,7 @@ from bot.settings import Settings
 from programs.engage.csv_export import results_csv
 from programs.engage.models import Survey
 from programs.engage.results import suppressed, survey_results
-from programs.engage.service import latest_round, survey_out, surveys_of
+from programs.engage.service import latest_round, round_out, survey_out, surveys_of
 
 READERS = frozenset({ConsoleRole.ADMIN, ConsoleRole.ANALYST})
 router = APIRouter()
@@ -79,7 +79,11 @@ async def surveys(request: Request, viewer: Viewer, session: SessionDep) -> HTML
     """The tenant's surveys with their latest round's participation."""
     _reader(viewer)
     assert viewer.tenant.id is not None
-    shown = [await survey_out(session, survey) for survey in await surveys_of(session, viewer.tenant.id)]
+    shown = []
+    for survey in await surveys_of(session, viewer.tenant.id):
+        assert survey.id is not None
+        latest = await latest_round(session, survey.id)
+        shown.append((await survey_out(session, survey), await round_out(session, latest) if latest else None))
     return page(request, viewer, "surveys.html", surveys=shown)
 
 

@@ -33,7 +33,7 @@ def test_results_below_the_threshold_show_suppressed_with_the_reason_then_charts
     analyst = signed_in(console, "analyst@example.com", ConsoleRole.ANALYST)
     listing = analyst.get("/admin/surveys")
     assert listing.status_code == 200 and f'href="/admin/surveys/{survey_id}"' in listing.text
-    assert "Pulse &lt;b&gt;Q4&lt;/b&gt;" in listing.text
+    assert "Pulse &lt;b&gt;Q4&lt;/b&gt;" in listing.text and "of 6 answered" in listing.text  # invited
     page = analyst.get(f"/admin/surveys/{survey_id}").text
     assert "2 of 6 invited answered (33.3%)" in page
     assert "suppressed: fewer than 5 respondents" in page
