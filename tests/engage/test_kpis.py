@@ -52,8 +52,12 @@ def test_enps_and_participation_of_the_latest_closed_round_against_a_hand_count(
     assert results["questions"][0]["enps"]["score"] == 25.0 and results["participation"] == 66.7
 
     reopened = api.post(f"/api/v1/surveys/{survey_id}/send-now").json()["round_id"]
-    assert reopened  # a round still open does not count: the KPI stays on the closed one
-    assert _kpis(api)["eNPS"]["latest"] == 25.0
+    assert _kpis(api)["eNPS"]["latest"] == 25.0  # a round still open does not count
+    create_survey(api, name="Likert only", questions=[{"kind": "likert_1_5", "text": "Fair?"}])  # no eNPS in it
+    assert api.post(f"/api/v1/rounds/{reopened}/close").status_code == 200  # the newest closed round: no answers
+    rows = _kpis(api)
+    assert (rows["eNPS"]["latest"], rows["eNPS"]["status"]) == (None, "no_data")
+    assert (rows["Participation"]["latest"], rows["Participation"]["status"]) == (0.0, "missed")
 
 
 @pytest.fixture
