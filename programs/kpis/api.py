@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, status
+from fastapi import APIRouter, Body, Request, status
 
 from bot.api.deps import AdminKey, ReaderKey, SessionDep
 from bot.api.errors import ResourceId, invalid, not_found
@@ -16,27 +16,33 @@ from programs.kpis.service import KpiRefused, create_kpi, kpi_out, put_values, s
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
 
 
+def _threshold(request: Request) -> int:
+    """The anonymity threshold the survey KPIs are read under (the served app's settings)."""
+    return int(request.app.state.runtime.settings.anonymity_threshold)
+
+
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create(data: KpiIn, session: SessionDep, key: AdminKey) -> KpiOut:
+async def create(data: KpiIn, request: Request, session: SessionDep, key: AdminKey) -> KpiOut:
     """Create a KPI (entered, or computed: kudos_per_active_member, active_ambassadors, stories_published,
-    customer_nps)."""
+    customer_nps, enps, survey_participation)."""
     try:
         kpi = await create_kpi(session, key.tenant_id, data)
     except KpiRefused as refusal:
         raise invalid((refusal.field,), str(refusal)) from refusal
-    return kpi_out(await standing(session, kpi, utcnow()))
+    return kpi_out(await standing(session, kpi, utcnow(), threshold=_threshold(request)))
 
 
 @router.get("")
-async def list_kpis(session: SessionDep, key: ReaderKey) -> list[KpiOut]:
+async def list_kpis(request: Request, session: SessionDep, key: ReaderKey) -> list[KpiOut]:
     """Every KPI with its latest value, the previous one, met / close / missed and the trend."""
-    return [kpi_out(row) for row in await standings(session, key.tenant_id, utcnow())]
+    return [kpi_out(row) for row in await standings(session, key.tenant_id, utcnow(),
+                                                    threshold=_threshold(request))]
 
 
 @router.put("/{kpi_id}/values")
 async def values(
     kpi_id: ResourceId, data: Annotated[list[ValueIn], Body(min_length=1, max_length=500)],
-    session: SessionDep, key: AdminKey,
+    request: Request, session: SessionDep, key: AdminKey,
 ) -> KpiOut:
     """Enter values by period (a period entered again is replaced); only for `entered` KPIs."""
     kpi = await session.get(Kpi, kpi_id)
@@ -45,4 +51,4 @@ async def values(
     if kpi.source != "entered":
         raise invalid((), f"this KPI is computed ({kpi.source}); its values cannot be entered")
     await put_values(session, kpi, data, utcnow())
-    return kpi_out(await standing(session, kpi, utcnow()))
+    return kpi_out(await standing(session, kpi, utcnow(), threshold=_threshold(request)))

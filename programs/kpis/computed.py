@@ -1,8 +1,4 @@
-"""KPIs Fivefold computes itself, over the 30 days before a moment.
-
-eNPS and survey participation need the surveys program, which this branch does
-not have; they are refused at creation (a documented follow-up).
-"""
+"""KPIs Fivefold computes itself, over the 30 days before a moment (the survey ones: `programs.kpis.surveys`)."""
 
 from __future__ import annotations
 
@@ -64,4 +60,3 @@ COMPUTED: dict[str, Callable[[AsyncSession, int, dt.datetime], Awaitable[float |
     "stories_published": stories_published,
     "customer_nps": customer_nps,
 }
-NEEDS_SURVEYS = ("enps", "survey_participation")

@@ -16,6 +16,7 @@ from programs.kpis.computed import COMPUTED, MONTH
 from programs.kpis.models import Kpi, KpiComment, KpiValue
 from programs.kpis.schemas import KpiIn, KpiOut, ValueIn
 from programs.kpis.status import Status, status_of, trend_of
+from programs.kpis.surveys import SURVEY_KPIS
 
 COMMENT_DAYS = dt.timedelta(days=7)
 
@@ -29,9 +30,7 @@ class KpiRefused(ValueError):
 
 
 async def create_kpi(session: AsyncSession, tenant_id: int, data: KpiIn) -> Kpi:
-    """Store a KPI, refusing an unknown owner, a taken name or a source this branch cannot compute."""
-    if data.source in ("enps", "survey_participation"):
-        raise KpiRefused("source", f"{data.source} needs the surveys program, which is not installed")
+    """Store a KPI, refusing an unknown owner or a taken name."""
     owner = await find_member(session, tenant_id=tenant_id, external_id=data.owner) if data.owner else None
     if data.owner and owner is None:
         raise KpiRefused("owner", f"no member {data.owner!r} in this tenant")
@@ -72,10 +71,16 @@ class Standing:
 Values = tuple[float | None, float | None, dt.date | None]
 
 
-async def _values(session: AsyncSession, kpi: Kpi, now: dt.datetime) -> Values:
-    if kpi.source in COMPUTED:
-        compute = COMPUTED[kpi.source]
-        return await compute(session, kpi.tenant_id, now), await compute(session, kpi.tenant_id, now - MONTH), None
+async def _computed(session: AsyncSession, kpi: Kpi, end: dt.datetime, threshold: int) -> float | None:
+    if kpi.source in SURVEY_KPIS:
+        return await SURVEY_KPIS[kpi.source](session, kpi.tenant_id, end, threshold)
+    return await COMPUTED[kpi.source](session, kpi.tenant_id, end)
+
+
+async def _values(session: AsyncSession, kpi: Kpi, now: dt.datetime, threshold: int) -> Values:
+    if kpi.source in COMPUTED or kpi.source in SURVEY_KPIS:
+        return (await _computed(session, kpi, now, threshold), await _computed(session, kpi, now - MONTH, threshold),
+                None)
     rows = (await session.execute(select(KpiValue).where(KpiValue.kpi_id == kpi.id)
                                   .order_by(col(KpiValue.period).desc()).limit(2))).scalars().all()
     if not rows:
@@ -83,9 +88,9 @@ async def _values(session: AsyncSession, kpi: Kpi, now: dt.datetime) -> Values:
     return rows[0].value, rows[1].value if len(rows) > 1 else None, rows[0].period
 
 
-async def standing(session: AsyncSession, kpi: Kpi, now: dt.datetime) -> Standing:
-    """Where the KPI stands now."""
-    latest, previous, period = await _values(session, kpi, now)
+async def standing(session: AsyncSession, kpi: Kpi, now: dt.datetime, *, threshold: int) -> Standing:
+    """Where the KPI stands now; `threshold` is the anonymity threshold the survey KPIs are read under."""
+    latest, previous, period = await _values(session, kpi, now, threshold)
     comment = (await session.execute(select(KpiComment.comment).where(
         KpiComment.kpi_id == kpi.id, col(KpiComment.created_at) >= now - COMMENT_DAYS)
         .order_by(col(KpiComment.id).desc()).limit(1))).scalars().first()
@@ -94,11 +99,11 @@ async def standing(session: AsyncSession, kpi: Kpi, now: dt.datetime) -> Standin
     return Standing(kpi, owner, latest, previous, period, status, comment)
 
 
-async def standings(session: AsyncSession, tenant_id: int, now: dt.datetime) -> list[Standing]:
-    """Every KPI of the tenant, in the order they were created."""
+async def standings(session: AsyncSession, tenant_id: int, now: dt.datetime, *, threshold: int) -> list[Standing]:
+    """Every KPI of the tenant, in the order they were created (`threshold`: see `standing`)."""
     kpis = (await session.execute(select(Kpi).where(Kpi.tenant_id == tenant_id)
                                   .order_by(col(Kpi.position), col(Kpi.id)))).scalars().all()
-    return [await standing(session, kpi, now) for kpi in kpis]
+    return [await standing(session, kpi, now, threshold=threshold) for kpi in kpis]
 
 
 def kpi_out(row: Standing) -> KpiOut:
