@@ -68,3 +68,22 @@ def test_a_tenant_above_the_operators_threshold_batches_at_its_own(surveyed, sql
     answer(slack, round_id, [DAVE])
     wait_until(lambda: scalar(sql, RESPONSES) == 4, message="one batch of four")
     assert "suppressed" not in api.get(f"/api/v1/surveys/{survey_id}/results").json()["questions"][0]
+
+
+def test_the_survey_kpis_and_their_digest_read_the_tenants_threshold(surveyed, sql, database_url, fake_slack):
+    from tests.engage.test_kpis import _answer_and_close, _kpi
+
+    slack, api = setup_world(surveyed, sql, database_url)  # the operator's threshold is 3
+    api.put("/api/v1/settings/programme", json={"leadership_channel": "C0LEADERS"}).raise_for_status()
+    _answer_and_close(slack, api, sql, fake_slack, {ALICE: 10, BOB: 9, CAROL: 3, DAVE: 8})
+    assert _kpi(api, "eNPS", 26, "enps")["latest"] == 25.0  # four answers, threshold 3: shown
+    assert api.put("/api/v1/settings/limits", json={"anonymity_threshold": 5}).status_code == 200
+    kpi = api.get("/api/v1/kpis").json()[0]
+    assert (kpi["latest"], kpi["status"]) == (None, "no_data")  # four answers, threshold 5: never a number
+    # the digest runs as the scheduler does, on the process settings (FIVEFOLD_ANONYMITY_THRESHOLD unset: 5);
+    # the tenant's own 3 is what counts
+    assert api.put("/api/v1/settings/limits", json={"anonymity_threshold": 3}).status_code == 200
+    assert api.post("/api/v1/digests/kpi/send-now").json() == {"kind": "kpi", "messages": 1}
+    wait_until(lambda: [c for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "C0LEADERS"])
+    digest = str(next(c.params for c in fake_slack.calls_to("chat.postMessage") if c.params["channel"] == "C0LEADERS"))
+    assert "eNPS*: 25 against a target of 26 — close" in digest
