@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.i18n import Translator
 from bot.models import Member, Tenant
 from bot.settings import Settings
+from bot.tenant_settings import TenantSettings, settings_for
 
 
 @dataclass
@@ -25,6 +26,11 @@ class Context:
     now: dt.datetime
     members: dict[str, Member] = field(default_factory=dict)
     """The actor and the members the interaction names, by platform id (preloaded)."""
+
+    @property
+    def limits(self) -> TenantSettings:
+        """The tenant's kudos allowance, emoji and anonymity threshold (its own, else the environment's)."""
+        return settings_for(self.tenant, self.settings)
 
     def member_zone(self, member: Member | None = None) -> ZoneInfo:
         """The time zone of `member` (default: the actor), else the tenant's."""

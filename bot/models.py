@@ -10,7 +10,19 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Index, String, Text, TypeDecorator, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -63,6 +75,10 @@ class Tenant(SQLModel, table=True):
     default_locale: str = Field(default="en", sa_column=Column(String(8), nullable=False))
     default_timezone: str = Field(default="UTC", sa_column=Column(String(64), nullable=False))
     created_at: dt.datetime = created_at_field()
+    # per-tenant overrides of the environment's defaults (None: the default); read via bot.tenant_settings
+    kudos_daily_allowance: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    kudos_emoji: str | None = Field(default=None, sa_column=Column(String(100), nullable=True))
+    anonymity_threshold: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
 
 
 class Member(SQLModel, table=True):

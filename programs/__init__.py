@@ -58,6 +58,7 @@ def register_all(router: Router, settings: Settings | None = None) -> None:
 def register_console(registry: ConsoleRegistry) -> None:
     """Add every program's console pages and overview charts."""
     from programs.ambassadors import console as ambassador_console
+    from programs.channels import console as channels_console
     from programs.engage import console_pages as engage_console
     from programs.instruct import console as instruct_console
     from programs.reward import console as reward_console
@@ -68,3 +69,4 @@ def register_console(registry: ConsoleRegistry) -> None:
     engage_console.register(registry)
     story_console.register(registry)
     ambassador_console.register(registry)
+    channels_console.register(registry)

@@ -16,10 +16,10 @@ from bot.console.oidc import oidc_client
 from bot.console.pages import register_engine_pages
 from bot.console.registry import ConsoleRegistry
 from bot.console.session import COOKIE, AdminViewer, session_secret
+from bot.console.sessions import LIFETIME
 from bot.settings import Settings
 
 STATIC = Path(__file__).resolve().parent / "static"
-SESSION_HOURS = 12  # absolute lifetime; the idle timeout is FIVEFOLD_CONSOLE_IDLE_MINUTES
 
 manifest_router = APIRouter(include_in_schema=False)
 
@@ -52,7 +52,7 @@ def mount_console(app: FastAPI, settings: Settings, registry: ConsoleRegistry) -
     app.state.console = registry
     app.state.oidc = oidc_client(settings)
     app.add_middleware(SessionMiddleware, secret_key=session_secret(settings), session_cookie=COOKIE,
-                       max_age=SESSION_HOURS * 3600, same_site="lax",
+                       max_age=int(LIFETIME.total_seconds()), same_site="lax",
                        https_only=settings.environment not in ("development", "test"))
     app.add_exception_handler(StarletteHTTPException, console_http_error)
     app.mount("/console-static", StaticFiles(directory=STATIC), name="console-static")

@@ -35,10 +35,10 @@ async def landing(request: Request, session: SessionDep) -> Response:
     return render(request, "landing.html", t, slack_configured=settings.slack_enabled,
                   teams_configured=settings.teams_enabled, slack_tenants="slack" in platforms,
                   teams_tenants="teams" in platforms, oidc=settings.oidc_enabled,
-                  signed_in=isinstance(request.session.get("uid"), int), public_url=settings.public_url)
+                  signed_in=isinstance(request.session.get("sid"), str), public_url=settings.public_url)
 
 async def _begin(request: Request, session: SessionDep, user: ConsoleUser, how: str) -> Response:
-    sign_in(request, user)
+    await sign_in(request, session, user)
     user.last_login_at = utcnow()
     session.add(user)
     await record(session, user, "signed_in", how)
@@ -89,9 +89,10 @@ async def redeem(request: Request, session: SessionDep, token: Annotated[str, Fo
     return await _begin(request, session, user, "link")
 
 @router.post("/auth/logout")
-async def logout(request: Request, viewer: AnyChange) -> Response:
-    """Sign out."""
-    sign_out(request)
+async def logout(request: Request, viewer: AnyChange, session: SessionDep) -> Response:
+    """Sign out: the session ends on the server, so a copy of the cookie stops working too."""
+    await sign_out(request, session)
+    await session.commit()
     return RedirectResponse("/", status.HTTP_303_SEE_OTHER)
 
 @router.post("/admin/locale")

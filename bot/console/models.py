@@ -62,3 +62,21 @@ class AuditEntry(SQLModel, table=True):
     target: str = Field(default="", sa_column=Column(String(200), nullable=False))
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: dt.datetime = created_at_field()
+
+
+class ConsoleSession(SQLModel, table=True):
+    """A signed-in browser: the cookie carries a random id whose SHA-256 is kept here.
+
+    Deleting the row (sign-out, an admin's revoke, a removed user or changed role)
+    ends the session everywhere, whatever copy of the cookie exists.
+    """
+
+    __tablename__ = "console_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    user_id: int = Field(foreign_key="console_user.id", index=True)
+    tenant_id: int = Field(foreign_key="tenant.id")
+    user_agent: str = Field(default="", sa_column=Column(String(200), nullable=False))
+    created_at: dt.datetime = created_at_field()
+    last_seen_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi import APIRouter
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,6 +50,19 @@ class ConsolePage:
     router: APIRouter
     roles: frozenset[ConsoleRole] = ALL_ROLES
     order: int = 100
+    menu: bool = True
+    """False for a page reached from another one (e.g. a settings section's form targets)."""
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """A part of the settings page a program owns: `template` rendered with what `load` returns.
+
+    The template's forms post to the program's own page (registered with `menu=False`).
+    """
+
+    template: str
+    load: Callable[[AsyncSession, int], Awaitable[dict[str, Any]]]
 
 
 @dataclass
@@ -58,6 +72,7 @@ class ConsoleRegistry:
     pages: list[ConsolePage] = field(default_factory=list)
     charts: list[ChartSource] = field(default_factory=list)
     manifests: dict[str, Download] = field(default_factory=dict)
+    settings_sections: list[SettingsSection] = field(default_factory=list)
 
     def add_page(self, page: ConsolePage) -> None:
         """Add a page; its router's paths are relative to `/admin`."""
@@ -77,4 +92,8 @@ class ConsoleRegistry:
 
     def navigation(self, role: ConsoleRole) -> list[ConsolePage]:
         """The pages `role` may open, in menu order."""
-        return [page for page in self.pages if role in page.roles]
+        return [page for page in self.pages if page.menu and role in page.roles]
+
+    def add_settings_section(self, section: SettingsSection) -> None:
+        """Show a program's section on the settings page (the composition root's programs add theirs)."""
+        self.settings_sections.append(section)

@@ -1,11 +1,11 @@
-"""Who is signed in: the signed session cookie, idle timeout, roles and CSRF tokens."""
+"""Who is signed in: the signed cookie naming a server-side session, idle timeout, roles and CSRF tokens."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import SessionDep
 from bot.console.models import ConsoleRole, ConsoleUser
+from bot.console.sessions import end_session, find_session, start_session
 from bot.i18n import LOCALES, Translator, normalize_locale, translator
-from bot.models import Tenant
+from bot.models import Tenant, utcnow
 from bot.settings import Settings
 
 COOKIE = "fivefold_console"
@@ -27,14 +28,25 @@ def session_secret(settings: Settings) -> str:
     return hmac.new(key, b"fivefold console session", hashlib.sha256).hexdigest()
 
 
-def sign_in(request: Request, user: ConsoleUser) -> None:
-    """Start a fresh session for `user` (a new CSRF token; nothing kept from before)."""
+def idle_timeout(settings: Settings) -> dt.timedelta:
+    """FIVEFOLD_CONSOLE_IDLE_MINUTES as a duration."""
+    return dt.timedelta(minutes=settings.console_idle_minutes)
+
+
+async def sign_in(request: Request, session: AsyncSession, user: ConsoleUser) -> None:
+    """Start a fresh session for `user`: a server-side record, a new CSRF token, nothing kept from before."""
+    settings: Settings = request.app.state.runtime.settings
+    token = await start_session(session, user, user_agent=request.headers.get("user-agent", ""), now=utcnow(),
+                                idle=idle_timeout(settings))
     request.session.clear()
-    request.session.update({"uid": user.id, "seen": int(time.time()), "csrf": secrets.token_urlsafe(24)})
+    request.session.update({"sid": token, "csrf": secrets.token_urlsafe(24)})
 
 
-def sign_out(request: Request) -> None:
-    """End the session."""
+async def sign_out(request: Request, session: AsyncSession) -> None:
+    """End the session everywhere (the record goes) and clear the cookie."""
+    token = request.session.get("sid")
+    if isinstance(token, str):
+        await end_session(session, token)
     request.session.clear()
 
 
@@ -72,27 +84,15 @@ def _refuse(request: Request) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, "sign in first")
 
 
-async def _load(session: AsyncSession, uid: object) -> tuple[ConsoleUser, Tenant] | None:
-    if not isinstance(uid, int):
-        return None
-    user = await session.get(ConsoleUser, uid)
-    tenant = await session.get(Tenant, user.tenant_id) if user is not None else None
-    return (user, tenant) if user is not None and tenant is not None else None
-
-
 async def _signed_in(request: Request, session: SessionDep) -> SignedIn:
     settings: Settings = request.app.state.runtime.settings
-    now, seen = int(time.time()), request.session.get("seen")
-    if not isinstance(seen, int) or now - seen > settings.console_idle_minutes * 60:
-        request.session.clear()
-        raise _refuse(request)
-    found = await _load(session, request.session.get("uid"))
+    token = request.session.get("sid")
+    found = await find_session(session, token, now=utcnow(), idle=idle_timeout(settings)) \
+        if isinstance(token, str) else None
     if found is None:
         request.session.clear()
         raise _refuse(request)
     user, tenant = found
-    if now - seen >= 60:  # re-signing the cookie on every request would be wasted work
-        request.session["seen"] = now
     locale = user.locale or request_locale(request, tenant.default_locale)
     return SignedIn(user=user, tenant=tenant, role=ConsoleRole(user.role), t=translator(locale),
                     csrf=str(request.session.get("csrf", "")))

@@ -16,6 +16,7 @@ from bot.api.errors import MAX_ID, ResourceId, conflict, invalid, not_found
 from bot.i18n import translator
 from bot.models import Tenant, utcnow
 from bot.settings import Settings
+from bot.tenant_settings import tenant_settings
 from programs.engage.aggregates import ATTRIBUTES
 from programs.engage.csv_export import results_csv
 from programs.engage.models import Survey, SurveyRound
@@ -117,8 +118,9 @@ async def results(
     round_ = await _round(session, key, round_id) if round_id else await latest_round(session, survey_id)
     if round_ is None or round_.survey_id != survey.id:
         raise not_found("round")
+    limits = await tenant_settings(session, key.tenant_id, _settings(request))
     found = await survey_results(session, survey, round_, by=attributes,
-                                 threshold=_settings(request).anonymity_threshold, t=translator(locale))
+                                 threshold=limits.anonymity_threshold, t=translator(locale))
     if format == "csv":
         name = f"survey-{survey.id}-round-{round_.id}.csv"
         return Response(results_csv(found), media_type="text/csv; charset=utf-8",

@@ -8,6 +8,7 @@ from bot.db import Database
 from bot.i18n import translator
 from bot.models import Tenant
 from bot.settings import Settings
+from bot.tenant_settings import tenant_settings
 from programs.engage.models import Survey, SurveyRound
 from programs.engage.results import survey_results
 from programs.engage.service import latest_round, round_out, send_now, surveys_of
@@ -62,7 +63,8 @@ async def results(settings: Settings, survey_id: int, round_id: int | None, by: 
             round_ = await session.get(SurveyRound, round_id) if round_id else await latest_round(session, survey_id)
             if round_ is None or round_.survey_id != survey_id:
                 raise NotFound(f"survey {survey_id} has no such round")
-            return await survey_results(session, survey, round_, by=by, threshold=settings.anonymity_threshold,
+            limits = await tenant_settings(session, survey.tenant_id, settings)
+            return await survey_results(session, survey, round_, by=by, threshold=limits.anonymity_threshold,
                                         t=translator(settings.default_locale))
     finally:
         await db.close()

@@ -16,6 +16,7 @@ from bot.console.render import add_template_folder, page
 from bot.console.session import SignedIn, Viewer
 from bot.i18n import N_, Translator
 from bot.settings import Settings
+from bot.tenant_settings import tenant_settings
 from programs.engage.csv_export import results_csv
 from programs.engage.models import Survey
 from programs.engage.results import suppressed, survey_results
@@ -71,7 +72,8 @@ async def _results(request: Request, session: SessionDep, viewer: SignedIn, surv
     if round_ is None:
         return None
     settings: Settings = request.app.state.runtime.settings
-    return await survey_results(session, survey, round_, by=[], threshold=settings.anonymity_threshold, t=viewer.t)
+    threshold = (await tenant_settings(session, survey.tenant_id, settings)).anonymity_threshold
+    return await survey_results(session, survey, round_, by=[], threshold=threshold, t=viewer.t)
 
 
 @router.get("")

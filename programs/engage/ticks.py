@@ -19,6 +19,7 @@ from bot.models import Delivery, DeliveryStatus, Lane, Member, TargetKind, Tenan
 from bot.outbox import enqueue
 from bot.router import Router
 from bot.settings import Settings, get_settings
+from bot.tenant_settings import tenant_settings
 from programs.engage.models import Participation, Survey, SurveyRound
 from programs.engage.pool import flush_pool, pool_sizes, sealer_for
 from programs.engage.rounds import open_due_rounds
@@ -29,16 +30,17 @@ BATCH = 2000
 
 
 async def flush_pools(session: AsyncSession, now: dt.datetime, *, settings: Settings) -> int:
-    """Write every pool holding at least the anonymity threshold as a shuffled batch."""
+    """Write every pool holding at least its tenant's pool batch (see `TenantSettings.pool_batch`)."""
     sealer, written = sealer_for(settings.secret_key.get_secret_value()), 0
     sizes = await pool_sizes(session)
-    closed = set((await session.execute(  # an answer that committed just as its round closed
-        select(SurveyRound.id).where(col(SurveyRound.id).in_(list(sizes)), col(SurveyRound.closed_at).is_not(None))
-    )).scalars()) if sizes else set()
-    for round_id, size in sizes.items():
-        if size >= settings.anonymity_threshold or round_id in closed:
-            written += await flush_pool(session, sealer, round_id=round_id,
-                                        threshold=settings.anonymity_threshold, final=round_id in closed)
+    rounds = (await session.execute(  # closed: an answer that committed just as its round closed
+        select(SurveyRound.id, SurveyRound.tenant_id, SurveyRound.closed_at)
+        .where(col(SurveyRound.id).in_(list(sizes)))
+    )).all() if sizes else []
+    for round_id, tenant_id, closed_at in rounds:
+        batch, final = (await tenant_settings(session, tenant_id, settings)).pool_batch, closed_at is not None
+        if sizes[round_id] >= batch or final:
+            written += await flush_pool(session, sealer, round_id=round_id, threshold=batch, final=final)
     return written
 
 
@@ -85,8 +87,9 @@ async def close_rounds(session: AsyncSession, now: dt.datetime, *, settings: Set
 async def close_round(session: AsyncSession, round_: SurveyRound, now: dt.datetime, *, settings: Settings) -> None:
     """Close one round now (its window passed, or HR closed it early)."""
     assert round_.id is not None
+    limits = await tenant_settings(session, round_.tenant_id, settings)
     await flush_pool(session, sealer_for(settings.secret_key.get_secret_value()), round_id=round_.id,
-                     threshold=settings.anonymity_threshold, final=True)
+                     threshold=limits.pool_batch, final=True)
     round_.closed_at = min(now, round_.closes_at) if round_.closes_at <= now else now
     session.add(round_)
     await session.execute(  # invitations and reminders not sent yet would only be refused
@@ -95,7 +98,7 @@ async def close_round(session: AsyncSession, round_: SurveyRound, now: dt.dateti
                                col(Delivery.lane) == Lane.BROADCAST.value)
         .values(status=DeliveryStatus.SKIPPED.value, error="survey closed"))
     await session.flush()
-    await send_summary(session, round_, threshold=settings.anonymity_threshold)
+    await send_summary(session, round_, threshold=limits.anonymity_threshold)
 
 
 def register(router: Router, settings: Settings | None = None) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, status
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import AdminKey, ReaderKey, SessionDep
 from bot.api.errors import ResourceId, invalid, not_found
 from bot.models import utcnow
+from bot.tenant_settings import tenant_settings
 from programs.kpis.models import Kpi
 from programs.kpis.schemas import KpiIn, KpiOut, ValueIn
 from programs.kpis.service import KpiRefused, create_kpi, kpi_out, put_values, standing, standings
@@ -16,9 +18,9 @@ from programs.kpis.service import KpiRefused, create_kpi, kpi_out, put_values, s
 router = APIRouter(prefix="/api/v1/kpis", tags=["kpis"])
 
 
-def _threshold(request: Request) -> int:
-    """The anonymity threshold the survey KPIs are read under (the served app's settings)."""
-    return int(request.app.state.runtime.settings.anonymity_threshold)
+async def _threshold(request: Request, session: AsyncSession, tenant_id: int) -> int:
+    """The anonymity threshold the tenant's survey KPIs are read under."""
+    return (await tenant_settings(session, tenant_id, request.app.state.runtime.settings)).anonymity_threshold
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -29,14 +31,14 @@ async def create(data: KpiIn, request: Request, session: SessionDep, key: AdminK
         kpi = await create_kpi(session, key.tenant_id, data)
     except KpiRefused as refusal:
         raise invalid((refusal.field,), str(refusal)) from refusal
-    return kpi_out(await standing(session, kpi, utcnow(), threshold=_threshold(request)))
+    return kpi_out(await standing(session, kpi, utcnow(), threshold=await _threshold(request, session, key.tenant_id)))
 
 
 @router.get("")
 async def list_kpis(request: Request, session: SessionDep, key: ReaderKey) -> list[KpiOut]:
     """Every KPI with its latest value, the previous one, met / close / missed and the trend."""
     return [kpi_out(row) for row in await standings(session, key.tenant_id, utcnow(),
-                                                    threshold=_threshold(request))]
+                                                    threshold=await _threshold(request, session, key.tenant_id))]
 
 
 @router.put("/{kpi_id}/values")
@@ -51,4 +53,4 @@ async def values(
     if kpi.source != "entered":
         raise invalid((), f"this KPI is computed ({kpi.source}); its values cannot be entered")
     await put_values(session, kpi, data, utcnow())
-    return kpi_out(await standing(session, kpi, utcnow(), threshold=_threshold(request)))
+    return kpi_out(await standing(session, kpi, utcnow(), threshold=await _threshold(request, session, key.tenant_id)))

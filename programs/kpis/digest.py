@@ -8,7 +8,7 @@ from bot.i18n import Translator, translator
 from bot.messages import Actions, Block, Button, ContextLine, Header, Message, Span, Strong, Text, compose, plain_text
 from bot.models import Lane, TargetKind, Tenant, utcnow
 from bot.outbox import Outgoing
-from bot.settings import get_settings
+from bot.tenant_settings import tenant_settings
 from programs.channels.service import programme_settings
 from programs.digests.window import Window
 from programs.kpis.service import Standing, standings
@@ -57,7 +57,8 @@ async def kpi_digest(session: AsyncSession, tenant: Tenant, _window: Window, key
     """The digest for the leadership channel (none without a channel or KPIs)."""
     assert tenant.id is not None
     channel = (await programme_settings(session, tenant.id)).leadership_channel
-    rows = await standings(session, tenant.id, utcnow(), threshold=get_settings().anonymity_threshold)
+    threshold = (await tenant_settings(session, tenant.id)).anonymity_threshold
+    rows = await standings(session, tenant.id, utcnow(), threshold=threshold)
     if not channel or not rows:
         return []
     t = translator(tenant.default_locale)
@@ -81,7 +82,8 @@ async def ask_owners(session: AsyncSession, tenant: Tenant, _window: Window, key
     """A DM to the owner of each KPI that misses its target."""
     assert tenant.id is not None
     outgoing = []
-    for row in await standings(session, tenant.id, utcnow(), threshold=get_settings().anonymity_threshold):
+    threshold = (await tenant_settings(session, tenant.id)).anonymity_threshold
+    for row in await standings(session, tenant.id, utcnow(), threshold=threshold):
         if row.status is Status.MISSED and row.owner is not None:
             locale = row.owner.locale or tenant.default_locale
             outgoing.append(Outgoing(

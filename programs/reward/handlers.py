@@ -51,7 +51,7 @@ async def submit_kudos_form(ctx: Context, submission: Submission) -> Reply:
 
 async def reaction(ctx: Context, event: Reaction) -> Reply:
     """The kudos emoji on a message gives its author kudos; removing it takes them back."""
-    if event.emoji != ctx.settings.kudos_emoji:
+    if event.emoji != ctx.limits.kudos_emoji:
         return Reply()
     source_ref = f"{event.channel_id}:{event.message_ref}"
     if not event.added:

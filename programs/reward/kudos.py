@@ -130,7 +130,7 @@ async def give_kudos(ctx: Context, request: KudosRequest) -> Gift:
     values = await resolve_values(ctx, request.values)
     # the engine locked the giver's row (PostgreSQL) / SQLite runs one transaction at a time
     day = local_day(ctx)
-    left = ctx.settings.kudos_daily_allowance - await given_today(ctx.session, ctx.member, day)
+    left = ctx.limits.kudos_daily_allowance - await given_today(ctx.session, ctx.member, day)
     if len(receivers) > left:
         raise UserFacingError(
             N_(

@@ -51,7 +51,7 @@ async def member_stats(ctx: Context, member: Member) -> MemberStats:
         .group_by(KudosValue.slug)
         .order_by(func.count().desc(), KudosValue.slug)
     )
-    left = ctx.settings.kudos_daily_allowance - await given_today(session, member, local_day(ctx))
+    left = ctx.limits.kudos_daily_allowance - await given_today(session, member, local_day(ctx))
     return MemberStats(
         given=await _count(session, Kudos.giver_id == member.id),
         received=await _count(session, Kudos.receiver_id == member.id),

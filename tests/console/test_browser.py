@@ -78,7 +78,7 @@ def test_every_page_is_accessible_and_fits_a_phone(page, axe, browser, console, 
                                 storage_state=page.context.storage_state())
     tab = phone.new_page()
     for path in ("/", "/admin", "/admin/campaigns/new", "/admin/people", f"/admin/surveys/{survey_id}",
-                 "/admin/stories"):
+                 "/admin/stories", "/admin/settings"):
         tab.goto(path)
         assert wider_than_a_phone(tab) == [], path
     tab.goto("/")
@@ -105,3 +105,19 @@ def test_forgetting_a_member_in_the_browser_erases_them(page, sql):
     assert "Bob" not in page.locator("table").inner_text()
     assert scalar(sql, "select display_name from member where id = :id", id=bob) == ""
     assert scalar(sql, "select external_id from member where id = :id", id=bob) == f"forgotten-{bob}"
+
+
+def test_limits_are_saved_and_a_bad_value_explained_in_the_browser(page, axe, sql):
+    page.goto("/admin/settings")
+    page.get_by_label("Kudos a member may give per day").fill("3")
+    page.get_by_label("Kudos reaction (Slack emoji name)").fill(":tada:")
+    page.get_by_role("button", name="Save limits").click()
+    page.wait_for_url("**/admin/settings#limits")
+    assert "In force: 3." in page.locator("#allowance-default").inner_text()
+    assert scalar(sql, "select kudos_emoji from tenant") == "tada"
+    page.get_by_label("Kudos reaction (Slack emoji name)").fill("Party Parrot")
+    page.get_by_role("button", name="Save limits").click()
+    assert "lowercase letters" in page.get_by_role("alert").inner_text()
+    assert page.get_by_label("Kudos reaction (Slack emoji name)").get_attribute("aria-invalid") == "true"
+    check_accessibility(page, axe, "settings-refused")
+    assert scalar(sql, "select kudos_emoji from tenant") == "tada"

@@ -87,18 +87,31 @@ def session_cookie(settings, **session) -> str:
     return TimestampSigner(session_secret(settings)).sign(data).decode()
 
 
-def test_an_idle_session_expires(console, sql):
+def test_an_idle_session_expires_on_the_server(console, sql):
     client = signed_in(console, "hr@example.com")
     assert client.get("/admin").status_code == 200
-    uid = scalar(sql, "select id from console_user")
-    idle = session_cookie(console.settings, uid=uid, seen=int(time.time()) - 31 * 60, csrf="t")
-    client.cookies.set("fivefold_console", idle)
+    with sql.begin() as conn:  # used 29 minutes ago: still within FIVEFOLD_CONSOLE_IDLE_MINUTES (30)
+        conn.execute(text("update console_session set last_seen_at = :t"),
+                     {"t": dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=29)})
+    assert client.get("/admin").status_code == 200  # and the use is recorded
+    recent = scalar(sql, "select last_seen_at from console_session")
+    assert str(recent) >= str(dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=1))
+    with sql.begin() as conn:
+        conn.execute(text("update console_session set last_seen_at = :t"),
+                     {"t": dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=31)})
     assert client.get("/admin").status_code == 303
-    fresh = session_cookie(console.settings, uid=uid, seen=int(time.time()) - 60, csrf="t")
-    client.cookies.set("fivefold_console", fresh)
-    assert client.get("/admin").status_code == 200
+
+
+def test_a_cookie_without_a_server_session_is_refused(console, sql):
+    client = signed_in(console, "hr@example.com")
+    uid = scalar(sql, "select id from console_user")
+    # the old cookie shape (a user id and a time) is not enough, even signed with the right key
+    client.cookies.set("fivefold_console", session_cookie(console.settings, uid=uid, seen=int(time.time()), csrf="t"))
+    assert client.get("/admin").status_code == 303
+    client.cookies.set("fivefold_console", session_cookie(console.settings, sid="made-up", csrf="t"))
+    assert client.get("/admin").status_code == 303
     forged = session_cookie(console.settings.model_copy(update={"secret_key": SecretStr("x" * 40)}),
-                            uid=uid, seen=int(time.time()), csrf="t")
+                            sid="made-up", csrf="t")
     client.cookies.set("fivefold_console", forged)
     assert client.get("/admin").status_code == 303
 

@@ -1,81 +1,63 @@
-"""`/admin/settings`: API keys (create, name, revoke), console users and the configured limits (admins only)."""
+"""`/admin/settings`: the tenant's limits, programme sections, API keys, console users and sessions (admins only)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlmodel import col, select
 
 from bot.api.deps import SessionDep
-from bot.api.errors import ResourceId
-from bot.api.keys import Role, create_api_key
-from bot.console.models import ConsoleRole, ConsoleUser
-from bot.console.render import page
-from bot.console.session import AdminChange, AdminViewer, SignedIn
-from bot.console.users import ensure_user, record
-from bot.models import ApiKey
-from bot.settings import Settings
+from bot.console.pages.access import router as router
+from bot.console.pages.settings_view import LIMITS, settings_page
+from bot.console.session import AdminChange, AdminViewer
+from bot.console.users import record
+from bot.errors import UserFacingError
+from bot.i18n import N_
+from bot.tenant_settings import overrides_of, update_overrides
 
-router = APIRouter()
-
-
-async def _settings_page(request: Request, viewer: SignedIn, session: SessionDep, new_key: str | None = None,
-                         status_code: int = 200) -> HTMLResponse:
-    keys = (await session.execute(
-        select(ApiKey).where(ApiKey.tenant_id == viewer.tenant.id).order_by(col(ApiKey.id).desc())
-    )).scalars().all()
-    users = (await session.execute(
-        select(ConsoleUser).where(ConsoleUser.tenant_id == viewer.tenant.id).order_by(col(ConsoleUser.email))
-    )).scalars().all()
-    config: Settings = request.app.state.runtime.settings
-    return page(request, viewer, "settings.html", status_code, keys=keys, users=users, new_key=new_key,
-                config=config, roles=list(ConsoleRole), key_roles=list(Role))
+# one router with the keys, users and sessions routes (the security test walks each page's routes)
 
 
 @router.get("")
-async def settings_page(request: Request, viewer: AdminViewer, session: SessionDep) -> HTMLResponse:
-    """API keys, console users and the limits set by the environment."""
-    return await _settings_page(request, viewer, session)
+async def show(request: Request, viewer: AdminViewer, session: SessionDep) -> HTMLResponse:
+    """Limits, programme sections, API keys, console users and their sessions."""
+    return await settings_page(request, viewer, session)
 
 
-@router.post("/keys")
-async def create_key(request: Request, viewer: AdminChange, session: SessionDep,
-                     name: Annotated[str, Form(max_length=200)] = "", role: Annotated[Role, Form()] = Role.ANALYST,
-                     ) -> HTMLResponse:
-    """Create a named API key; the key is shown once, on this page only."""
+def _whole(value: str, field: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise UserFacingError(N_("Enter a whole number, or leave the field empty for the default."),
+                              field=field) from None
+
+
+@router.post("/limits")
+async def save_limits(request: Request, viewer: AdminChange, session: SessionDep,
+                      kudos_daily_allowance: Annotated[str, Form(max_length=20)] = "",
+                      kudos_emoji: Annotated[str, Form(max_length=120)] = "",
+                      anonymity_threshold: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """Set the tenant's kudos allowance, kudos emoji and anonymity threshold (empty: the environment's)."""
     assert viewer.tenant.id is not None
-    row, key = await create_api_key(session, tenant_id=viewer.tenant.id, role=role, name=name)
-    await record(session, viewer.user, "api_key.created", row.name or row.prefix, role=role.value, prefix=row.prefix)
-    response = await _settings_page(request, viewer, session, new_key=key, status_code=status.HTTP_201_CREATED)
-    await session.commit()  # durable before the key is shown
-    return response
-
-
-@router.post("/keys/{key_id}/revoke")
-async def revoke_key(key_id: ResourceId, viewer: AdminChange, session: SessionDep) -> Response:
-    """Revoke a key: it stops working at once."""
-    row = await session.get(ApiKey, key_id)
-    if row is None or row.tenant_id != viewer.tenant.id:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such API key")
-    row.revoked = True
-    session.add(row)
-    await record(session, viewer.user, "api_key.revoked", row.name or row.prefix, prefix=row.prefix)
+    form = {"kudos_daily_allowance": kudos_daily_allowance, "kudos_emoji": kudos_emoji,
+            "anonymity_threshold": anonymity_threshold}
+    before = overrides_of(viewer.tenant)
+    try:
+        after = await update_overrides(session, viewer.tenant.id, {
+            "kudos_daily_allowance": _whole(kudos_daily_allowance, "kudos_daily_allowance"),
+            "kudos_emoji": kudos_emoji.strip() or None,
+            "anonymity_threshold": _whole(anonymity_threshold, "anonymity_threshold")})
+    except UserFacingError as refusal:  # checked before anything is written: nothing changed
+        error = viewer.t._(refusal.message, **refusal.params)
+        return await settings_page(request, viewer, session, status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                   form=form, error=error, error_field=refusal.field)
+    changed = {name: {"from": getattr(before, name), "to": getattr(after, name)}
+               for name in LIMITS if getattr(before, name) != getattr(after, name)}
+    if changed:
+        await record(session, viewer.user, "settings.limits_changed", ", ".join(changed), **changed)
     await session.commit()
-    return RedirectResponse("/admin/settings", status.HTTP_303_SEE_OTHER)
-
-
-@router.post("/users")
-async def add_user(viewer: AdminChange, session: SessionDep, email: Annotated[str, Form(min_length=3, max_length=320)],
-                   role: Annotated[ConsoleRole, Form()] = ConsoleRole.ANALYST) -> Response:
-    """Let someone sign in to this tenant's console with `role` (or change their role)."""
-    assert viewer.tenant.id is not None
-    if "@" not in email:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "an e-mail address is needed")
-    user = await ensure_user(session, tenant_id=viewer.tenant.id, email=email, role=role)
-    user.role = role.value
-    session.add(user)
-    await record(session, viewer.user, "console_user.saved", user.email, role=role.value)
-    await session.commit()
-    return RedirectResponse("/admin/settings", status.HTTP_303_SEE_OTHER)
+    return RedirectResponse("/admin/settings#limits", status.HTTP_303_SEE_OTHER)
