@@ -58,8 +58,10 @@ def register_all(router: Router, settings: Settings | None = None) -> None:
 def register_console(registry: ConsoleRegistry) -> None:
     """Add every program's console pages and overview charts."""
     from programs.ambassadors import console as ambassador_console
+    from programs.awards import console as award_console
     from programs.engage import console_pages as engage_console
     from programs.instruct import console as instruct_console
+    from programs.kpis import console as kpi_console
     from programs.reward import console as reward_console
     from programs.stories import console as story_console
 
@@ -68,3 +70,5 @@ def register_console(registry: ConsoleRegistry) -> None:
     engage_console.register(registry)
     story_console.register(registry)
     ambassador_console.register(registry)
+    award_console.register(registry)
+    kpi_console.register(registry)

@@ -25,7 +25,7 @@ class Chart:
 
     title: str
     series: list[str]
-    rows: list[tuple[str, list[int]]]
+    rows: list[tuple[str, list[float]]]
 
 
 ChartSource = Callable[[AsyncSession, int, Translator], Awaitable[Chart]]
