@@ -7,7 +7,7 @@ the console never imports a program, the way the admin API is extended.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from fastapi import APIRouter
@@ -25,7 +25,7 @@ class Chart:
 
     title: str
     series: list[str]
-    rows: list[tuple[str, list[float]]]
+    rows: Sequence[tuple[str, Sequence[float]]]
 
 
 ChartSource = Callable[[AsyncSession, int, Translator], Awaitable[Chart]]
