@@ -27,8 +27,7 @@ READERS = frozenset({ConsoleRole.ADMIN, ConsoleRole.ANALYST})
 BY = {"department": N_("department"), "location": N_("location"), "country": N_("country")}
 RoundQuery = Annotated[int | None, Query(alias="round", ge=1, le=MAX_ID)]
 ByQuery = Annotated[str, Query(alias="by", max_length=20)]
-router = APIRouter()
-router.include_router(console_forms.router)  # first: `/new` before `/{survey_id}`
+router = APIRouter(routes=[*console_forms.router.routes])  # first: `/new` before `/{survey_id}`
 
 
 def _reader(viewer: SignedIn) -> None:
