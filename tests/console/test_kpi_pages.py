@@ -46,7 +46,7 @@ def test_an_admin_adds_a_kpi_enters_values_and_a_comment_and_sees_status_and_tre
 
     page = admin.get("/admin/kpis").text
     assert "&lt;i&gt;First&lt;/i&gt; reply time" in page and "<i>First" not in page
-    row = page.split('href="#kpi-%d"' % kpi_id)[1].split("</tr>")[0]
+    row = page.split(f'href="#kpi-{kpi_id}"')[1].split("</tr>")[0]
     assert "4.1h" in row and "close" in row and "down" in row and "Alice" in row  # 4.1 is within 5 % of 4
     assert "Two &lt;b&gt;new&lt;/b&gt; hires start" in row
     assert '<th scope="row">2026-10-01</th><td>5.5</td>' in page and '<th scope="row">2026-11-01</th><td>4.1</td>' in page
