@@ -40,7 +40,7 @@ def test_an_admin_creates_surveys_from_a_template_and_from_scratch_and_opens_a_r
     assert own.status_code == 303, own.text
     assert scalar(sql, "select template from survey where name = 'Monthly <pulse>'") == "enps"
     assert scalar(sql, "select reminder_count from survey where name = 'Monthly <pulse>'") == 2
-    assert '"Phone"' in str(scalar(sql, "select questions from survey where name = 'Tools'"))
+    assert "Phone" in str(scalar(sql, "select questions from survey where name = 'Tools'"))
     listing = admin.get("/admin/surveys").text
     assert "Monthly &lt;pulse&gt;" in listing and "Tools" in listing
 
@@ -52,8 +52,8 @@ def test_an_admin_creates_surveys_from_a_template_and_from_scratch_and_opens_a_r
     assert scalar(sql, "select count(*) from delivery where lane = 'broadcast'") == 4  # the invitations
     page = admin.get(opened.headers["location"]).text
     assert "0 of 4 invited answered" in page and "suppressed: fewer than 5 respondents" in page
-    actions = [a for (a,) in sql.connect().exec_driver_sql(
-        "select action from console_audit where action like 'survey.%' order by id")]
+    actions = [a for (a,) in sql.connect().execute(text(
+        "select action from console_audit where action like 'survey.%' order by id"))]
     assert actions == ["survey.created", "survey.created", "survey.sent_now"]
 
 
