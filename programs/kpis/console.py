@@ -133,7 +133,7 @@ async def comment(kpi_id: ResourceId, request: Request, viewer: AdminChange, ses
     """Store the owner's one-line comment for the next digest."""
     kpi = await _owned(session, viewer, kpi_id)
     text = _text(await request.form(), "comment")
-    if not text or len(text) > MAX_COMMENT:
+    if not text or len(text) > MAX_COMMENT or "\x00" in text:
         problem = viewer.t._("Write the comment in one line of at most {count} characters.").format(count=MAX_COMMENT)
         return await _page(request, viewer, session, [f"{kpi.name}: {problem}"])
     await add_comment(session, kpi, text)

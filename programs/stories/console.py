@@ -57,6 +57,8 @@ async def _edits(request: Request, verdict: Verdict) -> dict[str, str] | None:
 async def decide(story_id: ResourceId, verdict: Verdict, request: Request, viewer: ReviewerChange,
                  session: SessionDep, note: Annotated[str, Form(max_length=MAX_NOTE)] = "") -> Response:
     """Record the verdict once (an approval may carry edits); the author is told, an approved story published."""
+    if "\x00" in note:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the note may not contain NUL characters")
     try:
         edits = await _edits(request, verdict)
         reviewer = await member_of(session, viewer.user)
