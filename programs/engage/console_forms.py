@@ -1,4 +1,4 @@
-"""Creating surveys in the console (from a template or from scratch) and opening a round now (admins).
+"""Creating surveys in the console (from a template or from scratch), opening a round now, closing one (admins).
 
 The form becomes the admin API's `SurveyIn`, so the same rules hold; rounds then open on the
 survey's schedule (once or cron, in a time zone) and reminders go to non-responders only.
@@ -18,9 +18,12 @@ from bot.api.errors import ResourceId
 from bot.console.render import page
 from bot.console.session import AdminChange, AdminViewer, SignedIn
 from bot.console.users import record
-from programs.engage.models import Survey
+from bot.models import utcnow
+from bot.settings import Settings
+from programs.engage.models import Survey, SurveyRound
 from programs.engage.schemas import SurveyIn
 from programs.engage.service import create_survey, send_now
+from programs.engage.ticks import close_round
 
 FIELDS = ("name", "template", "questions", "anonymous", "audience", "departments", "schedule", "at", "cron",
           "timezone", "skip_weekends", "window_hours", "reminder_count", "reminder_every_hours")
@@ -126,3 +129,20 @@ async def send_now_button(survey_id: ResourceId, viewer: AdminChange, session: S
                  invited=round_.invited)
     await session.commit()
     return RedirectResponse(f"/admin/surveys/{survey.id}?round={round_.id}", status.HTTP_303_SEE_OTHER)
+
+
+@router.post("/{survey_id}/rounds/{round_id}/close")
+async def close_button(survey_id: ResourceId, round_id: ResourceId, request: Request, viewer: AdminChange,
+                       session: SessionDep) -> Response:
+    """Close a round early: no more answers or reminders; the owner gets the summary."""
+    survey = await _owned(session, viewer, survey_id)
+    round_ = await session.get(SurveyRound, round_id)
+    if round_ is None or round_.survey_id != survey.id:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "this survey has no such round")
+    if round_.closed_at is not None:
+        raise HTTPException(status.HTTP_409_CONFLICT, "the round is already closed")
+    settings: Settings = request.app.state.runtime.settings
+    await close_round(session, round_, utcnow(), settings=settings)
+    await record(session, viewer.user, "survey.round_closed", survey.name, survey_id=survey.id, round_id=round_id)
+    await session.commit()
+    return RedirectResponse(f"/admin/surveys/{survey.id}?round={round_id}", status.HTTP_303_SEE_OTHER)

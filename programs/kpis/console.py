@@ -83,8 +83,8 @@ async def _owned(session: AsyncSession, viewer: SignedIn, kpi_id: int) -> Kpi:
     return kpi
 
 
-def _done(viewer: SignedIn, kpi: Kpi | None = None) -> Response:
-    return RedirectResponse("/admin/kpis" + (f"#kpi-{kpi.id}" if kpi else ""), status.HTTP_303_SEE_OTHER)
+def _done(kpi: Kpi) -> Response:
+    return RedirectResponse(f"/admin/kpis#kpi-{kpi.id}", status.HTTP_303_SEE_OTHER)
 
 
 @router.get("")
@@ -107,7 +107,7 @@ async def create(request: Request, viewer: AdminChange, session: SessionDep) -> 
         return await _page(request, viewer, session, [f"{refusal.field}: {refusal}"], fields)
     await record(session, viewer.user, "kpi.created", kpi.name, kpi_id=kpi.id)
     await session.commit()
-    return _done(viewer, kpi)
+    return _done(kpi)
 
 
 @router.post("/{kpi_id}/value")
@@ -125,7 +125,7 @@ async def enter_value(kpi_id: ResourceId, request: Request, viewer: AdminChange,
     await record(session, viewer.user, "kpi.value_entered", kpi.name, kpi_id=kpi.id,
                  period=value.period.isoformat(), value=value.value)
     await session.commit()
-    return _done(viewer, kpi)
+    return _done(kpi)
 
 
 @router.post("/{kpi_id}/comment")
@@ -139,7 +139,7 @@ async def comment(kpi_id: ResourceId, request: Request, viewer: AdminChange, ses
     await add_comment(session, kpi, text)
     await record(session, viewer.user, "kpi.commented", kpi.name, kpi_id=kpi.id)
     await session.commit()
-    return _done(viewer, kpi)
+    return _done(kpi)
 
 
 def register(registry: ConsoleRegistry) -> None:

@@ -52,9 +52,20 @@ def test_an_admin_creates_surveys_from_a_template_and_from_scratch_and_opens_a_r
     assert scalar(sql, "select count(*) from delivery where lane = 'broadcast'") == 4  # the invitations
     page = admin.get(opened.headers["location"]).text
     assert "0 of 4 invited answered" in page and "suppressed: fewer than 5 respondents" in page
+    assert "Close this round now" in page
+    round_id = scalar(sql, "select id from survey_round")
+    analyst = signed_in(console, "analyst@example.com", ConsoleRole.ANALYST)
+    close = f"/admin/surveys/{survey_id}/rounds/{round_id}/close"
+    assert analyst.post(close, data={"csrf": csrf_of(analyst.get("/admin"))}).status_code == 403
+    assert admin.post(f"/admin/surveys/{survey_id}/rounds/999999/close", data={"csrf": csrf}).status_code == 404
+    assert scalar(sql, "select closed_at from survey_round") is None
+    assert admin.post(close, data={"csrf": csrf}).status_code == 303
+    assert scalar(sql, "select closed_at from survey_round") is not None
+    assert admin.post(close, data={"csrf": csrf}).status_code == 409
+    assert "Close this round now" not in admin.get(f"/admin/surveys/{survey_id}").text
     actions = [a for (a,) in sql.connect().execute(text(
         "select action from console_audit where action like 'survey.%' order by id"))]
-    assert actions == ["survey.created", "survey.created", "survey.sent_now"]
+    assert actions == ["survey.created", "survey.created", "survey.sent_now", "survey.round_closed"]
 
 
 def test_analysts_and_other_tenants_cannot_create_or_open_rounds(console, sql):
