@@ -59,8 +59,10 @@ def register_console(registry: ConsoleRegistry) -> None:
     """Add every program's console pages and overview charts."""
     from programs.ambassadors import console as ambassador_console
     from programs.channels import console as channels_console
+    from programs.awards import console as award_console
     from programs.engage import console_pages as engage_console
     from programs.instruct import console as instruct_console
+    from programs.kpis import console as kpi_console
     from programs.reward import console as reward_console
     from programs.stories import console as story_console
 
@@ -70,3 +72,5 @@ def register_console(registry: ConsoleRegistry) -> None:
     story_console.register(registry)
     ambassador_console.register(registry)
     channels_console.register(registry)
+    award_console.register(registry)
+    kpi_console.register(registry)

@@ -7,7 +7,7 @@ the console never imports a program, the way the admin API is extended.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ class Chart:
 
     title: str
     series: list[str]
-    rows: list[tuple[str, list[int]]]
+    rows: Sequence[tuple[str, Sequence[float]]]
 
 
 ChartSource = Callable[[AsyncSession, int, Translator], Awaitable[Chart]]

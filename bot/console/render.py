@@ -29,22 +29,26 @@ def add_template_folder(folder: Path) -> None:
         _loaders.append(FileSystemLoader(folder))
 
 
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0")
+
+
 def bar_chart(chart: Chart) -> Markup:
     """The chart as inline SVG: stacked bars per row, labelled for screen readers."""
     width, bar, gap, top = 640, 24, 10, 10
-    total = max([sum(values) for _label, values in chart.rows] or [1]) or 1
+    total = max([sum(max(v, 0) for v in values) for _label, values in chart.rows] or [1]) or 1
     height = top + len(chart.rows) * (bar + gap) + 10
     parts = [f'<svg role="img" viewBox="0 0 {width} {height}" class="chart" aria-label="{escape(chart.title)}">']
     for index, (label, values) in enumerate(chart.rows):
         y, x = top + index * (bar + gap), 160.0
         parts.append(f'<text x="0" y="{y + 17}" class="chart-label">{escape(label[:24])}</text>')
         for series, value in enumerate(values):
-            length = (width - 200) * value / total
+            length = (width - 200) * max(value, 0) / total  # a negative value (an eNPS) draws no bar
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar}" '
                          f'fill="{COLOURS[series % len(COLOURS)]}"><title>{escape(chart.series[series])}: '
-                         f'{value}</title></rect>')
+                         f'{_number(value)}</title></rect>')
             x += length
-        parts.append(f'<text x="{x + 6:.1f}" y="{y + 17}" class="chart-value">{sum(values)}</text>')
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 17}" class="chart-value">{_number(sum(values))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above
 

@@ -12,7 +12,7 @@ from bot.models import Tenant, utcnow
 from programs.awards.announce import announce, results_of
 from programs.awards.models import AwardCycle
 from programs.awards.schemas import AwardIn, AwardOut, CategoryOut, CategoryResult, Standing
-from programs.awards.service import categories_of, create_cycle, winners
+from programs.awards.service import categories_of, create_cycle, results_public, winners
 
 router = APIRouter(prefix="/api/v1/awards", tags=["awards"])
 
@@ -55,7 +55,7 @@ async def list_cycles(session: SessionDep, key: ReaderKey) -> list[AwardOut]:
 async def results(cycle_id: ResourceId, session: SessionDep, key: ReaderKey) -> list[CategoryResult]:
     """Each category's standings and winners; counts stay private (409) until voting closes."""
     cycle = await _owned(session, key, cycle_id)
-    if utcnow() < cycle.voting_close:
+    if not results_public(cycle, utcnow()):
         raise conflict("results are private until voting closes")
     return [
         CategoryResult(category=category.name, winners=[m.external_id for m in winners(rows)],

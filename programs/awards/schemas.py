@@ -6,6 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.api.fields import NoNul
 from bot.campaigns.schemas import check_zone
 
 
@@ -31,11 +32,11 @@ class AwardIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: NoNul = Field(min_length=1, max_length=200)
     timezone: str = Field(default="UTC", max_length=64)
     nominations: Period
     voting: Period
-    categories: list[str] | None = Field(default=None, min_length=1, max_length=20)
+    categories: list[NoNul] | None = Field(default=None, min_length=1, max_length=20)
 
     @field_validator("timezone")
     @classmethod

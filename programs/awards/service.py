@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
 from bot.i18n import translator
@@ -40,6 +41,32 @@ async def create_cycle(session: AsyncSession, tenant: Tenant, data: AwardIn) -> 
     session.add_all(AwardCategory(cycle_id=cycle.id, name=name, position=i) for i, name in enumerate(names))
     await session.flush()
     return cycle
+
+
+def phase(cycle: AwardCycle, now: dt.datetime) -> str:
+    """Where the cycle is at `now`: upcoming, nominating, waiting (for voting), voting, closed or announced."""
+    if cycle.announced_at is not None:
+        return "announced"
+    for name, until in (("upcoming", cycle.nominations_open), ("nominating", cycle.nominations_close),
+                        ("waiting", cycle.voting_open), ("voting", cycle.voting_close)):
+        if now < until:
+            return name
+    return "closed"
+
+
+def results_public(cycle: AwardCycle, now: dt.datetime) -> bool:
+    """Vote counts stay private until voting closes."""
+    return now >= cycle.voting_close
+
+
+async def nominations_of(session: AsyncSession, category_id: int) -> list[tuple[Nomination, Member, Member]]:
+    """A category's nominations with nominee and nominator, oldest first."""
+    nominee, nominator = aliased(Member), aliased(Member)
+    query = (select(Nomination, nominee, nominator)
+             .join(nominee, col(nominee.id) == Nomination.nominee_id)
+             .join(nominator, col(nominator.id) == Nomination.nominator_id)
+             .where(Nomination.category_id == category_id).order_by(col(Nomination.id)))
+    return [(n, a, b) for n, a, b in (await session.execute(query)).all()]
 
 
 async def categories_of(session: AsyncSession, cycle_id: int) -> Sequence[AwardCategory]:

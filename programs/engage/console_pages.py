@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, Response
 
 from bot.api.deps import SessionDep
-from bot.api.errors import ResourceId
+from bot.api.errors import MAX_ID, ResourceId
 from bot.console.models import ConsoleRole
 from bot.console.registry import Chart, ConsolePage, ConsoleRegistry
 from bot.console.render import add_template_folder, page
@@ -17,13 +17,18 @@ from bot.console.session import SignedIn, Viewer
 from bot.i18n import N_, Translator
 from bot.settings import Settings
 from bot.tenant_settings import tenant_settings
+from programs.engage import console_forms
+from programs.engage.aggregates import ATTRIBUTES
 from programs.engage.csv_export import results_csv
-from programs.engage.models import Survey
+from programs.engage.models import Survey, SurveyRound
 from programs.engage.results import suppressed, survey_results
 from programs.engage.service import latest_round, round_out, survey_out, surveys_of
 
 READERS = frozenset({ConsoleRole.ADMIN, ConsoleRole.ANALYST})
-router = APIRouter()
+BY = {"department": N_("department"), "location": N_("location"), "country": N_("country")}
+RoundQuery = Annotated[int | None, Query(alias="round", ge=1, le=MAX_ID)]
+ByQuery = Annotated[str, Query(alias="by", max_length=20)]
+router = APIRouter(routes=[*console_forms.router.routes])  # first: `/new` before `/{survey_id}`
 
 
 def _reader(viewer: SignedIn) -> None:
@@ -66,14 +71,23 @@ async def _survey(session: SessionDep, viewer: SignedIn, survey_id: int) -> Surv
     return survey
 
 
-async def _results(request: Request, session: SessionDep, viewer: SignedIn, survey: Survey) -> dict[str, Any] | None:
+async def _results(request: Request, session: SessionDep, viewer: SignedIn, survey: Survey, round_id: int | None,
+                   by: str) -> dict[str, Any] | None:
     assert survey.id is not None
-    round_ = await latest_round(session, survey.id)
+    if by and by not in ATTRIBUTES:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, f"break down by one of: {', '.join(ATTRIBUTES)}")
+    round_ = await session.get(SurveyRound, round_id) if round_id else await latest_round(session, survey.id)
+    if round_id and (round_ is None or round_.survey_id != survey.id):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "this survey has no such round")
     if round_ is None:
         return None
     settings: Settings = request.app.state.runtime.settings
     threshold = (await tenant_settings(session, survey.tenant_id, settings)).anonymity_threshold
-    return await survey_results(session, survey, round_, by=[], threshold=threshold, t=viewer.t)
+    found = await survey_results(session, survey, round_, by=[by] if by else [], threshold=threshold, t=viewer.t)
+    for cell in [*found["questions"], *found["trend"], *(found.get("breakdown") or {}).get("groups", [])]:
+        if cell.get("suppressed"):
+            cell["why"] = why_hidden(cell, threshold, viewer.t)
+    return found
 
 
 @router.get("")
@@ -90,23 +104,22 @@ async def surveys(request: Request, viewer: Viewer, session: SessionDep) -> HTML
 
 
 @router.get("/{survey_id}")
-async def results(survey_id: ResourceId, request: Request, viewer: Viewer, session: SessionDep) -> HTMLResponse:
-    """The latest round's results: charts with their numbers, suppressed cells saying why."""
+async def results(survey_id: ResourceId, request: Request, viewer: Viewer, session: SessionDep,
+                  round_id: RoundQuery = None, by: ByQuery = "") -> HTMLResponse:
+    """A round's results (the latest, or `?round=`), broken down `?by=`: charts with their numbers,
+    suppressed cells saying why."""
     survey = await _survey(session, viewer, survey_id)
-    found = await _results(request, session, viewer, survey)
-    if found is not None:
-        for cell in [*found["questions"], *found["trend"]]:
-            if cell.get("suppressed"):
-                cell["why"] = why_hidden(cell, found["anonymity_threshold"], viewer.t)
-    return page(request, viewer, "survey_results.html", survey=survey, results=found,
+    found = await _results(request, session, viewer, survey, round_id, by)
+    return page(request, viewer, "survey_results.html", survey=survey, results=found, by=by, attributes=BY,
                 charts=charts_of(found, viewer.t) if found else [])
 
 
 @router.get("/{survey_id}/export.csv")
-async def export(survey_id: ResourceId, request: Request, viewer: Viewer, session: SessionDep) -> Response:
+async def export(survey_id: ResourceId, request: Request, viewer: Viewer, session: SessionDep,
+                 round_id: RoundQuery = None, by: ByQuery = "") -> Response:
     """The same results as CSV (the API's format)."""
     survey = await _survey(session, viewer, survey_id)
-    found = await _results(request, session, viewer, survey)
+    found = await _results(request, session, viewer, survey, round_id, by)
     if found is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "this survey has no round yet")
     name = f"survey-{survey.id}-round-{found['round_id']}.csv"

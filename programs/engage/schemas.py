@@ -6,6 +6,7 @@ from typing import Literal, Self
 
 from pydantic import BaseModel, Field, model_validator
 
+from bot.api.fields import NoNul
 from bot.campaigns.schemas import Audience, Schedule, Strict
 from programs.engage.templates import CHOICE, CX_AUDIT, CX_PULSE, ENPS
 
@@ -14,8 +15,8 @@ class QuestionIn(Strict):
     """One question HR wrote; `choices` only (and at least two) for `choice`."""
 
     kind: Literal["scale_0_10", "likert_1_5", "choice", "text"]
-    text: str = Field(min_length=1, max_length=300)
-    choices: list[str] = Field(default_factory=list, max_length=20)
+    text: NoNul = Field(min_length=1, max_length=300)
+    choices: list[NoNul] = Field(default_factory=list, max_length=20)
     optional: bool = False
 
     @model_validator(mode="after")
@@ -39,7 +40,7 @@ class RemindersIn(Strict):
 class SurveyIn(Strict):
     """`POST /api/v1/surveys`: a template or own questions (not both), audience, schedule, window."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: NoNul = Field(min_length=1, max_length=200)
     template: Literal["enps", "cx_pulse", "cx_audit"] | None = None
     questions: list[QuestionIn] | None = Field(None, min_length=1, max_length=40)
     anonymous: bool = True
@@ -47,7 +48,7 @@ class SurveyIn(Strict):
     schedule: Schedule
     window_hours: int = Field(ge=1, le=24 * 60)
     reminders: RemindersIn | None = None
-    owner: str | None = Field(None, min_length=1, max_length=64)
+    owner: NoNul | None = Field(None, min_length=1, max_length=64)
 
     @model_validator(mode="after")
     def _template_or_questions(self) -> Self:

@@ -9,9 +9,8 @@ from bot.interactions import Action, Kind, Reply, Submission
 from bot.messages import Form, Message, Text, TextInput, compose, plain_text
 from bot.router import Router
 from programs.kpis.digest import COMMENT_ACTION, COMMENT_FORM
-from programs.kpis.models import Kpi, KpiComment
-
-MAX_COMMENT = 300
+from programs.kpis.models import Kpi
+from programs.kpis.service import MAX_COMMENT, add_comment
 
 
 async def _owned(ctx: Context, reference: str) -> Kpi:
@@ -37,8 +36,7 @@ async def submit_comment(ctx: Context, submission: Submission) -> Reply:
     text = (comment if isinstance(comment, str) else " ".join(comment)).strip()
     if not text:
         raise UserFacingError(N_("Write one line about it."), field="comment")
-    assert kpi.id is not None
-    ctx.session.add(KpiComment(kpi_id=kpi.id, comment=text[:MAX_COMMENT]))
+    await add_comment(ctx.session, kpi, text)
     spans = compose(ctx.t._("Thank you — your comment will be in the KPI digest."))
     return Reply(ephemeral=Message(fallback=plain_text(spans), blocks=[Text(spans=spans)]))
 

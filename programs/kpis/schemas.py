@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.api.fields import NoNul
+
 Source = Literal["entered", "kudos_per_active_member", "active_ambassadors", "stories_published", "customer_nps",
                  "enps", "survey_participation"]
 
@@ -17,11 +19,11 @@ class KpiIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
-    unit: str = Field(default="", max_length=20)
+    name: NoNul = Field(min_length=1, max_length=100)
+    unit: NoNul = Field(default="", max_length=20)
     target: float
     direction: Literal["higher", "lower"] = Field(description="Which way is better.")
-    owner: str | None = Field(default=None, min_length=1, max_length=64, description="The owner's platform id.")
+    owner: NoNul | None = Field(default=None, min_length=1, max_length=64, description="The owner's platform id.")
     source: Source = "entered"
 
     @field_validator("target")

@@ -19,6 +19,8 @@ from programs.kpis.status import Status, status_of, trend_of
 from programs.kpis.surveys import SURVEY_KPIS
 
 COMMENT_DAYS = dt.timedelta(days=7)
+MAX_COMMENT = 300
+HISTORY = 6
 
 
 class KpiRefused(ValueError):
@@ -55,6 +57,20 @@ async def put_values(session: AsyncSession, kpi: Kpi, values: Sequence[ValueIn],
     return len(values)
 
 
+def is_computed(kpi: Kpi) -> bool:
+    """True when Fivefold computes the KPI (its values cannot be entered)."""
+    return kpi.source in COMPUTED or kpi.source in SURVEY_KPIS
+
+
+async def add_comment(session: AsyncSession, kpi: Kpi, text: str) -> KpiComment:
+    """Store an owner's one-line comment for the next digest (cut to 300 characters)."""
+    assert kpi.id is not None
+    comment = KpiComment(kpi_id=kpi.id, comment=text.strip()[:MAX_COMMENT])
+    session.add(comment)
+    await session.flush()
+    return comment
+
+
 @dataclass(frozen=True)
 class Standing:
     """A KPI's latest and previous values, its status and its owner's recent comment."""
@@ -78,7 +94,7 @@ async def _computed(session: AsyncSession, kpi: Kpi, end: dt.datetime, threshold
 
 
 async def _values(session: AsyncSession, kpi: Kpi, now: dt.datetime, threshold: int) -> Values:
-    if kpi.source in COMPUTED or kpi.source in SURVEY_KPIS:
+    if is_computed(kpi):
         return (await _computed(session, kpi, now, threshold), await _computed(session, kpi, now - MONTH, threshold),
                 None)
     rows = (await session.execute(select(KpiValue).where(KpiValue.kpi_id == kpi.id)
@@ -104,6 +120,17 @@ async def standings(session: AsyncSession, tenant_id: int, now: dt.datetime, *, 
     kpis = (await session.execute(select(Kpi).where(Kpi.tenant_id == tenant_id)
                                   .order_by(col(Kpi.position), col(Kpi.id)))).scalars().all()
     return [await standing(session, kpi, now, threshold=threshold) for kpi in kpis]
+
+
+async def history(session: AsyncSession, kpi: Kpi, now: dt.datetime, *, threshold: int) -> list[tuple[str, float]]:
+    """The trend: the last six entered periods, or a computed KPI's value at each of the last six 30-day steps."""
+    if is_computed(kpi):
+        ends = [now - step * MONTH for step in range(HISTORY - 1, -1, -1)]
+        points = [(end.date().isoformat(), await _computed(session, kpi, end, threshold)) for end in ends]
+        return [(label, value) for label, value in points if value is not None]
+    rows = (await session.execute(select(KpiValue).where(KpiValue.kpi_id == kpi.id)
+                                  .order_by(col(KpiValue.period).desc()).limit(HISTORY))).scalars().all()
+    return [(row.period.isoformat(), row.value) for row in reversed(rows)]
 
 
 def kpi_out(row: Standing) -> KpiOut:

@@ -19,8 +19,8 @@ from bot.errors import UserFacingError
 from bot.i18n import N_
 from bot.models import utcnow
 from programs.stories.flows import review
-from programs.stories.models import StoryStatus
-from programs.stories.service import MAX_NOTE, Verdict, stories
+from programs.stories.models import Story, StoryStatus
+from programs.stories.service import MAX_NOTE, PARTS, Verdict, parse_edits, stories
 
 REVIEWERS = frozenset({ConsoleRole.ADMIN, ConsoleRole.REVIEWER})
 ACTION_OF = {Verdict.APPROVE: "story.approved", Verdict.CHANGES: "story.changes_requested",
@@ -45,14 +45,27 @@ async def queue(request: Request, viewer: ReviewerViewer, session: SessionDep) -
     return await _queue(request, viewer, session)
 
 
+async def _edits(request: Request, verdict: Verdict) -> dict[str, str] | None:
+    """The reviewer's edited text when an approval carries it (the form's title and parts), else None."""
+    form = await request.form()
+    if verdict is not Verdict.APPROVE or "title" not in form:
+        return None
+    return parse_edits({key: str(form.get(key) or "") for key in ("title", *PARTS)})
+
+
 @router.post("/{story_id}/{verdict}")
 async def decide(story_id: ResourceId, verdict: Verdict, request: Request, viewer: ReviewerChange,
                  session: SessionDep, note: Annotated[str, Form(max_length=MAX_NOTE)] = "") -> Response:
-    """Record the verdict once; the author is told and an approved story is published."""
+    """Record the verdict once (an approval may carry edits); the author is told, an approved story published."""
+    if "\x00" in note:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "the note may not contain NUL characters")
     try:
+        edits = await _edits(request, verdict)
         reviewer = await member_of(session, viewer.user)
+        before = await session.get(Story, story_id)
+        original = {key: getattr(before, key) for key in edits} if before and edits else {}
         story, changed = await review(session, viewer.tenant, story_id, verdict, by=reviewer, now=utcnow(),
-                                      note=note.strip() or None)
+                                      note=note.strip() or None, edits=edits)
     except UserFacingError as error:
         problem = viewer.t._(error.message).format(**error.params)
         return await _queue(request, viewer, session, status.HTTP_422_UNPROCESSABLE_CONTENT, problem)
@@ -60,7 +73,9 @@ async def decide(story_id: ResourceId, verdict: Verdict, request: Request, viewe
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such story")
     if not changed:
         raise HTTPException(status.HTTP_409_CONFLICT, f"this story is {story.status}, not pending")
-    await record(session, viewer.user, ACTION_OF[verdict], story.title, story_id=story_id, note=story.note)
+    edited = sorted(key for key, text in original.items() if text != (edits or {}).get(key))
+    await record(session, viewer.user, ACTION_OF[verdict], story.title, story_id=story_id, note=story.note,
+                 **({"edited": edited} if edited else {}))
     await session.commit()
     return RedirectResponse("/admin/stories", status.HTTP_303_SEE_OTHER)
 

@@ -55,7 +55,7 @@ def text_of(values: Mapping[str, str | list[str]], key: str) -> str:
 
 def _required(values: Mapping[str, str | list[str]], key: str, limit: int) -> str:
     text = text_of(values, key)
-    if not text or len(text) > limit:
+    if not text or len(text) > limit or "\x00" in text:
         raise UserFacingError(N_("This field is required; keep it under {limit} characters."), field=key, limit=limit)
     return text
 

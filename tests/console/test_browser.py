@@ -121,3 +121,51 @@ def test_limits_are_saved_and_a_bad_value_explained_in_the_browser(page, axe, sq
     assert page.get_by_label("Kudos reaction (Slack emoji name)").get_attribute("aria-invalid") == "true"
     check_accessibility(page, axe, "settings-refused")
     assert scalar(sql, "select kudos_emoji from tenant") == "tada"
+
+
+def test_award_kpi_and_survey_pages_are_accessible_and_fit_a_phone(page, axe, browser, console, fake_slack):
+    page.goto("/admin/awards/new")
+    check_accessibility(page, axe, "award-form")
+    page.get_by_label("Name", exact=True).fill("CX Awards 2031")
+    page.get_by_label("Categories, one per line", exact=False).fill("Customer hero\nBest newcomer")
+    for field, value in (("nominations_opens", "2031-01-05T09:00"), ("nominations_closes", "2031-01-19T17:00"),
+                         ("voting_opens", "2031-01-20T09:00"), ("voting_closes", "2031-01-31T17:00")):
+        page.locator(f"#{field}").fill(value)
+    page.get_by_role("button", name="Create").click()
+    page.wait_for_url("**/admin/awards/*")
+    assert "2031-01-05 09:00" in page.locator("main").inner_text()
+    award = page.url
+    check_accessibility(page, axe, "award")
+
+    page.goto("/admin/kpis")
+    page.get_by_label("Name", exact=True).fill("First reply time")
+    page.get_by_label("Target", exact=True).fill("4")
+    page.get_by_label("Which way is better").select_option("lower")
+    page.get_by_role("button", name="Add the KPI").click()
+    page.wait_for_url("**/admin/kpis#kpi-*")
+    page.get_by_label("Period (its first day)").fill("2031-01-01")
+    page.get_by_label("Value", exact=True).focus()
+    page.keyboard.type("3.5")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the form works from the keyboard
+    assert "3.5" in page.locator("table").first.inner_text()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # Playwright's event loop runs in this thread
+        survey_id, round_id = pool.submit(survey_with_round, console, fake_slack).result()
+        answers = [({"department": "Sales"}, {"recommend": s}) for s in (10, 9, 8, 6, 0, 7)]
+        answers += [({"department": "Ops"}, {"recommend": 9})] * 2
+        pool.submit(write_responses, console.settings.database_url, round_id, answers,
+                    console.settings.secret_key.get_secret_value()).result()
+    breakdown = f"/admin/surveys/{survey_id}?round={round_id}&by=department"
+    for path, name in [("/admin/awards", "awards"), ("/admin/kpis", "kpis"), ("/admin/surveys/new", "survey-form"),
+                       (breakdown, "survey-breakdown")]:
+        page.goto(path)
+        check_accessibility(page, axe, name)
+    assert "suppressed: fewer than 5 respondents" in page.locator("main").inner_text()  # Ops, 2 answers
+    phone = browser.new_context(base_url=console.base_url, viewport={"width": 390, "height": 844},
+                                storage_state=page.context.storage_state())
+    tab = phone.new_page()
+    for path in ("/admin/awards", award, "/admin/awards/new", "/admin/kpis", "/admin/surveys/new", breakdown):
+        tab.goto(path)
+        assert wider_than_a_phone(tab) == [], path
+    phone.close()

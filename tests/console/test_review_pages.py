@@ -104,3 +104,29 @@ def test_an_analyst_and_anonymous_visitors_change_nothing_and_forms_need_the_csr
     assert scalar(sql, "select status from ambassador") == "pending"
     assert scalar(sql, "select count(*) from console_audit where action like 'story.%' "
                        "or action like 'ambassador.%'") == 0
+
+
+def test_a_reviewer_edits_a_story_before_approving_and_the_author_is_told(console, sql, fake_slack, queued):
+    story_id, _application = queued
+    reviewer = signed_in(console, "reviewer@example.com", ConsoleRole.REVIEWER)
+    page = reviewer.get("/admin/stories")
+    assert f'id="title-{story_id}" name="title" value="&lt;script&gt;' in page.text  # the edit form, escaped
+    csrf = csrf_of(page)
+    edits = {**{part: STORY[part] for part in ("situation", "action", "outcome")}, "csrf": csrf}
+    empty = reviewer.post(f"/admin/stories/{story_id}/approve", data={**edits, "title": " "})
+    assert empty.status_code == 422 and "This field is required" in empty.text
+    assert scalar(sql, "select status from story") == "pending"
+    approved = reviewer.post(f"/admin/stories/{story_id}/approve",
+                             data={**edits, "title": "A refund at midnight", "note": "Shortened the title"})
+    assert approved.status_code == 303
+    assert scalar(sql, "select title || '/' || status from story") == "A refund at midnight/approved"
+    assert scalar(sql, "select situation from story") == STORY["situation"]
+    detail = scalar(sql, "select detail from console_audit where action = 'story.approved'")
+    assert '"edited": ["title"]' in str(detail).replace("'", '"')
+    outcome = f"story:{story_id}:outcome"
+    assert scalar(sql, "select lane from delivery where dedupe_key = :key", key=outcome) == "interactive"
+    wait_until(lambda: any(call.params.get("channel") == ALICE for call in fake_slack.calls_to("chat.postMessage")),
+               message="the author's DM")
+    sent = [call.params for call in fake_slack.calls_to("chat.postMessage") if call.params.get("channel") == ALICE]
+    assert sent[0]["text"] == ("Your story “A refund at midnight” was approved and published. "
+                               "Reviewer's note: Shortened the title")
