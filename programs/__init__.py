@@ -58,8 +58,8 @@ def register_all(router: Router, settings: Settings | None = None) -> None:
 def register_console(registry: ConsoleRegistry) -> None:
     """Add every program's console pages and overview charts."""
     from programs.ambassadors import console as ambassador_console
-    from programs.channels import console as channels_console
     from programs.awards import console as award_console
+    from programs.channels import console as channels_console
     from programs.engage import console_pages as engage_console
     from programs.instruct import console as instruct_console
     from programs.kpis import console as kpi_console
