@@ -128,11 +128,6 @@ class Settings(BaseSettings):
         return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
-    def is_sqlite(self) -> bool:
-        """True on the embedded SQLite database."""
-        return self.database_url.startswith("sqlite")
-
-    @property
     def slack_enabled(self) -> bool:
         """True when Slack is configured in single-workspace or OAuth mode."""
         return bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_client_id))

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.models import UTCDateTime, created_at_field
+from bot.columns import UTCDateTime, created_at_field
 
 
 class Lever(StrEnum):
