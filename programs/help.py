@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.context import Context
 from bot.i18n import Translator
 from bot.interactions import Command, Kind, Reply
 from bot.messages import Block, CommandRef, Header, Message, Plain, Span, Text, compose, plain_text
 from bot.router import Router
+
+if TYPE_CHECKING:
+    from bot.installation import Installation
 
 
 def help_message(t: Translator, unknown: str | None = None) -> Message:
@@ -50,3 +55,8 @@ def register(router: Router) -> None:
     """Register help (and the fallback for unknown commands)."""
     router.on(Kind.COMMAND, "help")(help_command)
     router.fallback(Kind.COMMAND)(help_command)
+
+
+def install(installation: Installation) -> None:
+    """Help, and the answer to unknown commands (installed last: it lists what the others added)."""
+    register(installation.router)

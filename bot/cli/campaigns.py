@@ -1,4 +1,4 @@
-"""`fivefold apikey create`, `campaigns list|send-now`, `deliveries watch`, `starter enable`."""
+"""`fivefold apikey create`, `campaigns list|send-now`, `deliveries watch`."""
 
 from __future__ import annotations
 
@@ -24,13 +24,11 @@ from bot.cli.base import (
     _tenant,
     apikey_cli,
     campaigns_cli,
-    composition,
     console,
     deliveries_cli,
     in_transaction,
     know_own_workspace,
     settings,
-    starter_cli,
 )
 from bot.db import Database
 from bot.models import Tenant
@@ -138,18 +136,3 @@ def deliveries_watch(
         typer.echo(f"  failed ({reason}): {count}")
     if counts["pending"]:
         raise _fail([f"timed out after {timeout:g} s with {counts['pending']} deliveries pending"])
-
-
-
-@starter_cli.command("enable")
-def starter_enable(tenant: TenantOption = None) -> None:
-    """Create the starter programme (Inform, Inspire, Instruct campaigns, onboarding track); safe to repeat."""
-    know_own_workspace()
-
-    async def pick(session: AsyncSession) -> int:
-        owner = await _tenant(session, tenant)
-        assert owner.id is not None
-        return owner.id
-
-    tenant_id = in_transaction(pick)
-    console.print(asyncio.run(composition().enable_starter(settings(), tenant_id)))

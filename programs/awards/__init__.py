@@ -1,1 +1,17 @@
 """Awards and recognition (Reward): cycles, categories, nominations in chat, one vote per category."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.installation import Installation
+
+
+def install(installation: Installation) -> None:
+    """`/cx nominate` and `/cx vote`, and the awards API."""
+    from programs.awards import api, handlers, models
+
+    installation.add_models(models)
+    handlers.register(installation.router)
+    installation.add_api(api.router)
