@@ -17,6 +17,7 @@ import adapters.slack
 import adapters.teams
 import programs.ambassadors
 import programs.awards
+import programs.campaigns
 import programs.channels
 import programs.digests
 import programs.engage
@@ -28,7 +29,6 @@ import programs.starter
 import programs.stories
 import programs.voice
 from bot import web
-from bot.api.router import api_router
 from bot.cli import build_cli, cli
 from bot.cli.base import Composition
 from bot.console.app import mount_console
@@ -41,7 +41,7 @@ from bot.settings import Settings, get_settings
 
 # In this order: handlers that extend another program's reply come after it (Engage after Reward), help last.
 PROGRAMS: tuple[ModuleType, ...] = (
-    programs.reward, programs.engage, programs.instruct, programs.ambassadors, programs.stories,
+    programs.campaigns, programs.reward, programs.engage, programs.instruct, programs.ambassadors, programs.stories,
     programs.digests, programs.awards, programs.kpis, programs.channels, programs.voice, programs.starter,
     programs.help,
 )
@@ -95,7 +95,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if connection.routes is not None:
             app.include_router(connection.routes)
     app.include_router(web.router)
-    app.include_router(api_router)
     for router in installation.api_routers:
         app.include_router(router)
     mount_console(app, settings, installation.console)

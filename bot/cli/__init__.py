@@ -7,7 +7,7 @@ The engine's modules register their commands on import. The composition root
 
 from __future__ import annotations
 
-from bot.cli import admin, campaigns, members, server  # noqa: F401 - they register commands
+from bot.cli import admin, apikeys, members, server  # noqa: F401 - they register commands
 from bot.cli.base import Composition, cli, manifest_cli, use_composition
 from bot.installation import Installation
 

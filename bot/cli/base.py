@@ -28,15 +28,11 @@ cli = typer.Typer(help="Fivefold: the employee-experience bot for Slack and Micr
 members_cli = typer.Typer(help="Members of a tenant.", no_args_is_help=True)
 manifest_cli = typer.Typer(help="App manifests for the chat platforms.", no_args_is_help=True)
 apikey_cli = typer.Typer(help="Admin API keys.", no_args_is_help=True)
-campaigns_cli = typer.Typer(help="Campaigns (Inform, Inspire, Instruct).", no_args_is_help=True)
-deliveries_cli = typer.Typer(help="Delivery progress of campaign occurrences.", no_args_is_help=True)
 admin_cli = typer.Typer(help="The HR console.", no_args_is_help=True)
 cli.add_typer(admin_cli, name="admin")
 cli.add_typer(members_cli, name="members")
 cli.add_typer(manifest_cli, name="manifest")
 cli.add_typer(apikey_cli, name="apikey")
-cli.add_typer(campaigns_cli, name="campaigns")
-cli.add_typer(deliveries_cli, name="deliveries")
 console = Console(stderr=True)
 
 
