@@ -122,10 +122,3 @@ class Installation:
         for hook in self.table_hooks:
             hook(metadata)
         return metadata
-
-
-def settings_of(installation: Installation) -> Settings:
-    """The installation's settings; raises when it was made for the tables only."""
-    if installation.settings is None:
-        raise RuntimeError("this installation was made without settings (tables only)")
-    return installation.settings
