@@ -61,6 +61,16 @@ class PlatformSeam:
     own_tenant: bool = False
 
 
+@dataclass(frozen=True, order=True)
+class HelpEntry:
+    """A line of `/cx help`: `what` (and `args`, if any) are msgids, translated when shown; lines go by `order`."""
+
+    order: int
+    command: str
+    what: str
+    args: str | None = None
+
+
 @dataclass
 class Installation:
     """The registry programs and adapters fill in their `install(installation)`.
@@ -78,6 +88,7 @@ class Installation:
     platforms: list[PlatformSeam] = field(default_factory=list)
     model_modules: list[ModuleType] = field(default_factory=list)
     table_hooks: list[Callable[[MetaData], None]] = field(default_factory=list)
+    help: list[HelpEntry] = field(default_factory=list)
 
     def add_api(self, router: APIRouter) -> None:
         """Serve `router` (its paths are absolute, e.g. `/api/v1/...`)."""
@@ -88,6 +99,11 @@ class Installation:
         if any(existing == name for existing, _ in self.commands):
             raise ValueError(f"`fivefold {name}` is already installed")
         self.commands.append((name, commands))
+
+    def add_help(self, *entries: HelpEntry) -> None:
+        """Add lines to `/cx help` (mark their strings with `N_`)."""
+        self.help.extend(entries)
+        self.help.sort()
 
     def add_subcommand(self, group: str, name: str, command: Callable[..., None]) -> None:
         """Add `fivefold <group> <name>` to one of the engine's groups (e.g. `manifest`)."""

@@ -35,6 +35,8 @@ def test_tables_only_installation_sees_every_table_without_settings():
     assert {name for name, _ in installation.commands} >= {"campaigns", "deliveries", "surveys", "starter"}
     assert {(group, name) for group, name, _ in installation.subcommands} == {("manifest", "slack"),
                                                                             ("manifest", "teams")}
+    assert [entry.command for entry in installation.help] == [
+        "kudos", "stats", "survey", "leaderboard", "ambassador", "ambassadors", "story", "nominate", "vote", "help"]
 
 
 def test_an_installed_part_cannot_take_anothers_name():

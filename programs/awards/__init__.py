@@ -10,8 +10,12 @@ if TYPE_CHECKING:
 
 def install(installation: Installation) -> None:
     """`/cx nominate` and `/cx vote`, and the awards API."""
+    from bot.i18n import N_
+    from bot.installation import HelpEntry
     from programs.awards import api, handlers, models
 
     installation.add_models(models)
     handlers.register(installation.router)
     installation.add_api(api.router)
+    installation.add_help(HelpEntry(80, "nominate", N_("nominate a colleague for an award")),
+                          HelpEntry(90, "vote", N_("vote in the awards")))

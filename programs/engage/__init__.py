@@ -10,6 +10,8 @@ if TYPE_CHECKING:
 
 def install(installation: Installation) -> None:
     """Surveys in chat (after Reward: it adds open surveys to `stats`), their API, console pages and CLI."""
+    from bot.i18n import N_
+    from bot.installation import HelpEntry
     from programs.engage import api, cli, console_pages, handlers, models
 
     installation.add_models(models)
@@ -17,3 +19,4 @@ def install(installation: Installation) -> None:
     installation.add_api(api.router)
     console_pages.register(installation.console)
     installation.add_commands("surveys", cli.surveys_cli)
+    installation.add_help(HelpEntry(30, "survey", N_("answer the latest survey waiting for you")))

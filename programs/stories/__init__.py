@@ -10,9 +10,12 @@ if TYPE_CHECKING:
 
 def install(installation: Installation) -> None:
     """`/cx story`, its review, the stories API and console page."""
+    from bot.i18n import N_
+    from bot.installation import HelpEntry
     from programs.stories import api, console, handlers, models
 
     installation.add_models(models)
     handlers.register(installation.router)
     installation.add_api(api.router)
     console.register(installation.console)
+    installation.add_help(HelpEntry(70, "story", N_("share a customer story")))
