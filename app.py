@@ -1,43 +1,73 @@
-"""The composition root: the one place that wires the engine, the programs and the adapters."""
+"""The composition root: the one place that lists the programs and the adapters and wires them to the engine.
+
+Each program and each adapter has an `install(installation)` that registers
+everything it brings (`bot.installation`); a new one is a new folder plus one
+line in `PROGRAMS` or `ADAPTERS`.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
 
-import programs
+import adapters.slack
+import adapters.teams
+import programs.ambassadors
+import programs.awards
+import programs.campaigns
+import programs.channels
+import programs.digests
+import programs.engage
+import programs.help
+import programs.instruct
+import programs.kpis
+import programs.reward
+import programs.starter
+import programs.stories
+import programs.voice
 from bot import web
-from bot.api.router import api_router
-from bot.console.app import mount_console, new_registry
-from bot.console.registry import ConsoleRegistry, Download
+from bot.api import limits as limits_api
+from bot.cli import build_cli, cli
+from bot.cli.base import Composition
+from bot.console.app import mount_console
 from bot.db import Database, Timeouts
 from bot.engine import Engine
+from bot.installation import Installation
 from bot.logs import configure_logging
-from bot.router import Router
 from bot.runtime import Runtime
 from bot.settings import Settings, get_settings
-from programs.ambassadors.api import router as ambassadors_router
-from programs.awards.api import router as awards_router
-from programs.channels.api import router as programme_settings_router
-from programs.digests.api import router as digests_router
-from programs.engage.api import router as surveys_router
-from programs.instruct.api import router as tracks_router
-from programs.kpis.api import router as kpis_router
-from programs.stories.api import router as stories_router
-from programs.voice.api import router as feedback_router
+
+# In this order: handlers that extend another program's reply come after it (Engage after Reward), help last.
+PROGRAMS: tuple[ModuleType, ...] = (
+    programs.campaigns, programs.reward, programs.engage, programs.instruct, programs.ambassadors, programs.stories,
+    programs.digests, programs.awards, programs.kpis, programs.channels, programs.voice, programs.starter,
+    programs.help,
+)
+ADAPTERS: tuple[ModuleType, ...] = (adapters.slack, adapters.teams)
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """The engine with every program registered and every configured adapter's port."""
+def install(settings: Settings | None) -> Installation:
+    """Every adapter and program installed; with `settings=None`, only what needs no settings (tables, commands).
+
+    Raises:
+        ConfigurationError: an adapter's settings are invalid or unsafe in production.
+    """
+    installation = Installation(settings)
+    for part in (*ADAPTERS, *PROGRAMS):
+        part.install(installation)
+    return installation
+
+
+def build_runtime(installation: Installation) -> Runtime:
+    """The engine with every program's handlers and every enabled platform's port; returns the runtime."""
+    settings = installation.settings
+    assert settings is not None
     timeouts = Timeouts(settings.db_connect_timeout_seconds, settings.db_statement_timeout_seconds)
     db = Database(settings.database_url, timeouts)
-    router = Router()
-    programs.register_all(router, settings)
+    router = installation.router
     return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
 
 
@@ -45,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The ASGI app `fivefold serve` runs (uvicorn factory)."""
     settings = settings or get_settings()
     configure_logging(settings.log_format)
-    runtime = build_runtime(settings)
+    installation = install(settings)
+    runtime = build_runtime(installation)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -59,62 +90,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.runtime = runtime
     app.state.db = runtime.db
     # the platforms' webhooks first: routes are matched in order, and they take nearly every request
-    if settings.slack_enabled:
-        from adapters.slack.app import SlackAdapter
-        from adapters.slack.http import slack_router
-
-        slack = SlackAdapter(settings, runtime.engine, runtime.db)
-        runtime.add_port(slack.port)
-        assert settings.slack_signing_secret is not None
-        app.include_router(slack_router(slack, settings.slack_signing_secret.get_secret_value()))
-    if settings.teams_enabled:
-        from adapters.teams.app import TeamsAdapter
-        from adapters.teams.http import teams_router
-
-        teams = TeamsAdapter(settings, runtime.engine, runtime.db)
-        runtime.add_port(teams.port)
-        app.include_router(teams_router(teams))
+    for seam in installation.enabled_platforms:
+        connection = seam.connect(runtime.engine, runtime.db)
+        runtime.add_port(connection.port)
+        if connection.routes is not None:
+            app.include_router(connection.routes)
     app.include_router(web.router)
-    app.include_router(api_router)
-    app.include_router(tracks_router)
-    app.include_router(surveys_router)
-    app.include_router(ambassadors_router)
-    app.include_router(programme_settings_router)
-    app.include_router(stories_router)
-    app.include_router(feedback_router)
-    app.include_router(digests_router)
-    app.include_router(awards_router)
-    app.include_router(kpis_router)
-    mount_console(app, settings, console_registry(settings))
+    app.include_router(limits_api.router)
+    for router in installation.api_routers:
+        app.include_router(router)
+    mount_console(app, settings, installation.console)
     return app
 
 
-def console_registry(settings: Settings) -> ConsoleRegistry:
-    """The console's pages and charts: the engine's, every program's, and the platforms' manifests."""
-    registry = new_registry()
-    programs.register_console(registry)
-    oauth = settings.slack_client_id is not None
-    registry.add_manifest("slack", Download(
-        "fivefold-slack-manifest.json", "application/json",
-        lambda url: json.dumps(slack_manifest(url, oauth), indent=2, ensure_ascii=False).encode()))
-    registry.add_manifest("teams", Download(
-        "fivefold-teams.zip", "application/zip", lambda url: teams_package(settings.microsoft_app_id, url)))
-    return registry
-
-
 def create_worker_runtime(settings: Settings | None = None) -> Runtime:
-    """A runtime with every adapter's port but no HTTP (for `fivefold worker`)."""
+    """A runtime with every enabled platform's port but no HTTP (for `fivefold worker`)."""
     settings = settings or get_settings()
     configure_logging(settings.log_format)
-    runtime = build_runtime(settings)
-    if settings.slack_enabled:
-        from adapters.slack.app import SlackAdapter
-
-        runtime.add_port(SlackAdapter(settings, runtime.engine, runtime.db).port)
-    if settings.teams_enabled:
-        from adapters.teams.app import TeamsAdapter
-
-        runtime.add_port(TeamsAdapter(settings, runtime.engine, runtime.db).port)
+    installation = install(settings)
+    runtime = build_runtime(installation)
+    for seam in installation.enabled_platforms:
+        runtime.add_port(seam.connect(runtime.engine, runtime.db).port)
     return runtime
 
 
@@ -124,6 +120,8 @@ async def register_own_tenants(settings: Settings) -> None:
     Raises:
         ConfigurationError: the platform refused the configured token.
     """
+    if not any(seam.own_tenant for seam in install(settings).enabled_platforms):
+        return
     runtime = create_worker_runtime(settings)
     try:
         await runtime.register_own_tenants()
@@ -131,6 +129,11 @@ async def register_own_tenants(settings: Settings) -> None:
         for port in runtime.ports.values():
             await port.close()
         await runtime.db.close()
+
+
+def check_settings(settings: Settings) -> None:
+    """Raise ConfigurationError when an adapter's settings are invalid or unsafe in production."""
+    install(settings)
 
 
 async def seed_demo(settings: Settings) -> str:
@@ -145,81 +148,13 @@ async def seed_demo(settings: Settings) -> str:
     return f"demo tenant {tenant.name!r} ({tenant.platform}:{tenant.external_id}) is ready"
 
 
-async def enable_starter(settings: Settings, tenant_id: int) -> str:
-    """Enable the starter programme for tenant `tenant_id` (idempotent); returns a one-line summary.
+build_cli(Composition(create_app=create_app, create_worker_runtime=create_worker_runtime,
+                      register_own_tenants=register_own_tenants, check_settings=check_settings,
+                      seed_demo=seed_demo), install(None))
 
-    Raises:
-        ValueError: no tenant has that id.
-    """
-    from bot.models import Tenant, utcnow
-    from programs.starter.enable import enable_starter as enable
-
-    db = Database(settings.database_url)
-    try:
-        async with db.transaction() as session:
-            tenant = await session.get(Tenant, tenant_id)
-            if tenant is None:
-                raise ValueError(f"no tenant with id {tenant_id}")
-            result = await enable(session, tenant, now=utcnow())
-            label = tenant.name or tenant.external_id
-    finally:
-        await db.close()
-    return f"starter programme for {label!r}: {len(result.created)} created, {len(result.existing)} already there"
+__all__ = ["ADAPTERS", "PROGRAMS", "cli", "create_app", "create_worker_runtime", "install", "main"]
 
 
-def surveys_console() -> ModuleType:
-    """Survey operations for `fivefold surveys` (the engine's CLI never imports programs itself)."""
-    from programs.engage import console
-
-    return console
-def register_personal_data() -> None:
-    """Every program's part of a member's data export and erasure (for `fivefold members export|forget`)."""
-    programs.register_personal_data()
-
-
-def slack_manifest(url: str, oauth: bool) -> dict[str, object]:
-    """The Slack app manifest for `url`."""
-    from adapters.slack.manifest import slack_manifest as manifest
-
-    return manifest(url, oauth=oauth)
-
-
-def teams_package(app_id: str, url: str) -> bytes:
-    """The Teams app package (zip) for bot `app_id` at `url`."""
-    from adapters.teams.manifest import teams_package as package
-
-    return package(app_id, url)
-
-
-async def ambassador_roster(session: AsyncSession, tenant_id: int) -> list[str]:
-    """The tenant's CX ambassadors, one line each: area, name, platform id, hours a month."""
-    from programs.ambassadors.service import roster
-
-    return [
-        f"{application.area}\t{member.name}\t{member.external_id}\t{application.hours_per_month} h/month"
-        for application, member in await roster(session, tenant_id)
-    ]
-
-
-async def import_feedback(session: AsyncSession, tenant_id: int, text: str) -> str:
-    """Import customer feedback from CSV text, all rows or none; returns a one-line summary.
-
-    Raises:
-        CsvImportError: naming every bad line (nothing is imported).
-    """
-    from programs.voice.importer import parse_feedback_csv
-    from programs.voice.service import store_feedback
-
-    result = await store_feedback(session, tenant_id, parse_feedback_csv(text))
-    return f"{result.created} created, {result.unchanged} unchanged"
-
-
-async def import_kpi_values(session: AsyncSession, tenant_id: int, text: str) -> str:
-    """Enter KPI values from CSV text (columns kpi, period, value), all rows or none; returns a summary.
-
-    Raises:
-        CsvImportError: naming every bad line, unknown KPI or computed KPI (nothing is entered).
-    """
-    from programs.kpis.importer import import_kpi_values as enter
-
-    return f"{await enter(session, tenant_id, text)} values entered"
+def main() -> None:
+    """Entry point of the `fivefold` script."""
+    cli()

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine, create_engine, make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -101,14 +101,6 @@ def make_engine(url: str, timeouts: Timeouts = Timeouts()) -> AsyncEngine:
         url, pool_size=10, max_overflow=20, pool_recycle=1800, pool_timeout=timeouts.connect,
         hide_parameters=True, connect_args=timeouts.postgres_connect_args(),
     )
-
-
-def make_sync_engine(url: str) -> Engine:
-    """Create a synchronous engine (Alembic and maintenance commands)."""
-    engine = create_engine(sync_url(url), hide_parameters=True)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _tune_sqlite)
-    return engine
 
 
 class Database:

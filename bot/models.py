@@ -1,7 +1,8 @@
-"""Tables every lever shares: tenants, members, processed events and the outbox.
+"""The engine's tables: tenants, members, processed events, API keys and the outbox.
 
-Program-specific tables live in `bot/models_*.py` modules imported at the end, so
-that Alembic sees one metadata.
+Programs keep their tables in their own `models.py`, which their `install` names; the
+broadcast tables (`bot.campaigns.models`) are imported here because deliveries refer
+to occurrences by foreign key.
 """
 
 from __future__ import annotations
@@ -10,57 +11,13 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    String,
-    Text,
-    TypeDecorator,
-    UniqueConstraint,
-    false,
-)
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
+import bot.campaigns.models  # noqa: F401 - deliveries refer to occurrences by foreign key
+from bot.columns import UTCDateTime, created_at_field, utcnow
 
-def utcnow() -> dt.datetime:
-    """The current time, UTC, time-zone aware."""
-    return dt.datetime.now(dt.UTC)
-
-
-class UTCDateTime(TypeDecorator[dt.datetime]):
-    """A timestamp stored as UTC and always read back time-zone aware (SQLite too)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes are not stored; pass an aware one")
-        value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-
-
-def created_at_field() -> Any:
-    """A `created_at` column defaulting to now (UTC)."""
-    return Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-
-
-class Platform(StrEnum):
-    """The chat platforms Fivefold speaks."""
-
-    SLACK = "slack"
-    TEAMS = "teams"
+__all__ = ["UTCDateTime", "created_at_field", "utcnow"]
 
 
 class Tenant(SQLModel, table=True):
@@ -195,7 +152,3 @@ class ApiKey(SQLModel, table=True):
     created_at: dt.datetime = created_at_field()
     last_used_at: dt.datetime | None = Field(default=None, sa_column=Column(UTCDateTime(), nullable=True))
     revoked: bool = False
-
-
-# Tables other modules reference by foreign key must join the metadata with these.
-import bot.campaigns.models  # noqa: E402, F401

@@ -119,7 +119,7 @@ _MARK_MANY = (
 
 
 async def mark_many(session: AsyncSession, marks: Sequence[Mark]) -> None:
-    """`mark` for many deliveries in one statement (executemany); what a busy worker records with."""
+    """Record the outcome of many deliveries in one statement (executemany); what a busy worker records with."""
     if not marks:
         return
     now = utcnow()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import abc
-import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -104,7 +103,3 @@ class PlatformPort(abc.ABC):
         """The conversation a delivery posts to (its pacing key within the tenant)."""
         return delivery.target_id
 
-
-def seconds_until(moment: dt.datetime, now: dt.datetime) -> float:
-    """Non-negative seconds from `now` to `moment`."""
-    return max(0.0, (moment - now).total_seconds())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,33 +23,16 @@ class Role(StrEnum):
 
 
 class Settings(BaseSettings):
-    """Fivefold's settings; names are the environment variables in SPEC §2."""
+    """The engine's settings; names are the environment variables in SPEC §2 (each adapter has its own class)."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    # `extra="allow"`: values for the adapters' settings (SLACK_*, MICROSOFT_*, ...) given here are
+    # kept, so that `adapter_values` can hand them on; the engine itself reads none of them.
+    model_config = SettingsConfigDict(env_file=".env", extra="allow", populate_by_name=True)
 
     database_url: str = Field("sqlite:///./fivefold.db", alias="DATABASE_URL")
     environment: Literal["development", "production", "test"] = Field(
         "development", alias="FIVEFOLD_ENV"
     )
-
-    slack_signing_secret: SecretStr | None = Field(None, alias="SLACK_SIGNING_SECRET")
-    slack_bot_token: SecretStr | None = Field(None, alias="SLACK_BOT_TOKEN")
-    slack_client_id: str | None = Field(None, alias="SLACK_CLIENT_ID")
-    slack_client_secret: SecretStr | None = Field(None, alias="SLACK_CLIENT_SECRET")
-    slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
-
-    microsoft_app_id: str = Field("", alias="MICROSOFT_APP_ID")
-    microsoft_app_password: SecretStr | None = Field(None, alias="MICROSOFT_APP_PASSWORD")
-    microsoft_app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
-    microsoft_app_type: Literal["MultiTenant", "SingleTenant", "UserAssignedMSI"] = Field(
-        "MultiTenant", alias="MICROSOFT_APP_TYPE"
-    )
-    teams_openid_metadata_url: str | None = Field(None, alias="TEAMS_OPENID_METADATA_URL")
-    teams_login_url: str = Field("https://login.microsoftonline.com", alias="TEAMS_LOGIN_URL")
-    teams_graph_url: str = Field("https://graph.microsoft.com/v1.0", alias="TEAMS_GRAPH_URL")
-    teams_enabled_flag: bool = Field(False, alias="FIVEFOLD_TEAMS_ENABLED")
-    # optional ceilings: below them the send rate is found from the platform's answers (429s)
-    teams_rate_per_second: float | None = Field(None, gt=0, alias="FIVEFOLD_TEAMS_RATE_PER_SECOND")
 
     secret_key: SecretStr = Field(SecretStr(DEFAULT_SECRET_KEY), alias="FIVEFOLD_SECRET_KEY")
     role: Role = Field(Role.ALL, alias="FIVEFOLD_ROLE")
@@ -61,8 +44,6 @@ class Settings(BaseSettings):
     log_format: Literal["console", "json"] = Field("console", alias="FIVEFOLD_LOG_FORMAT")
     worker_poll_seconds: float = Field(1.0, gt=0, alias="FIVEFOLD_WORKER_POLL_SECONDS")
     delivery_lease_seconds: float = Field(15.0, gt=0, alias="FIVEFOLD_DELIVERY_LEASE_SECONDS")
-    slack_rate_per_second: float | None = Field(None, gt=0, alias="FIVEFOLD_SLACK_RATE_PER_SECOND")
-    slack_burst: int = Field(20, ge=1, alias="FIVEFOLD_SLACK_BURST")
     scheduler_interval_seconds: float = Field(30.0, gt=0, alias="FIVEFOLD_SCHEDULER_INTERVAL_SECONDS")
     member_sync_hours: float = Field(24.0, gt=0, alias="FIVEFOLD_MEMBER_SYNC_HOURS")
     header_timeout_seconds: float = Field(10.0, gt=0, le=300, alias="FIVEFOLD_HEADER_TIMEOUT_SECONDS")
@@ -114,10 +95,6 @@ class Settings(BaseSettings):
         key = self.secret_key.get_secret_value()
         if key == DEFAULT_SECRET_KEY or len(key) < 32:
             problems.append("FIVEFOLD_SECRET_KEY must be set to a random value of 32+ characters")
-        if self.slack_bot_token and not self.slack_signing_secret:
-            problems.append("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN")
-        if self.teams_enabled and not (self.microsoft_app_id and self.microsoft_app_password):
-            problems.append("MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD are required for Teams")
         if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
             problems.append("FIVEFOLD_OIDC_ISSUER must be an https:// URL")
         return problems
@@ -127,21 +104,6 @@ class Settings(BaseSettings):
         """True when an OpenID Connect provider is configured for console sign-in."""
         return bool(self.oidc_issuer and self.oidc_client_id)
 
-    @property
-    def is_sqlite(self) -> bool:
-        """True on the embedded SQLite database."""
-        return self.database_url.startswith("sqlite")
-
-    @property
-    def slack_enabled(self) -> bool:
-        """True when Slack is configured in single-workspace or OAuth mode."""
-        return bool(self.slack_signing_secret and (self.slack_bot_token or self.slack_client_id))
-
-    @property
-    def teams_enabled(self) -> bool:
-        """True when Microsoft Teams is configured (an app id, or FIVEFOLD_TEAMS_ENABLED)."""
-        return bool(self.microsoft_app_id or self.teams_enabled_flag)
-
 
 @lru_cache
 def get_settings() -> Settings:
@@ -150,3 +112,11 @@ def get_settings() -> Settings:
         return Settings()
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
+
+
+def adapter_values(settings: Settings) -> dict[str, Any]:
+    """What an adapter's settings class starts from: values given to `settings` beyond the engine's own
+    (by their environment names), and the environment (`FIVEFOLD_ENV`); the rest it reads itself."""
+    values: dict[str, Any] = {key.upper(): value for key, value in (settings.model_extra or {}).items()}
+    values["FIVEFOLD_ENV"] = settings.environment
+    return values

@@ -1,20 +1,15 @@
-"""The one metadata Alembic compares against: engine and program tables, Slack's stores, Teams'."""
+"""The one metadata Alembic compares against: every table the engine, the programs and the adapters install."""
 
 from __future__ import annotations
 
 from sqlalchemy import MetaData
-from sqlmodel import SQLModel
 
 
 def target_metadata() -> MetaData:
-    """Import every table definition and return the shared metadata."""
-    import adapters.teams.models  # noqa: F401
+    """Install every program and adapter (tables only, no settings) and return the shared metadata."""
     import bot.console.models
     import bot.models
     import bot.pace_store  # noqa: F401
-    import programs
-    from adapters.slack.oauth import slack_tables
+    from app import install
 
-    programs.load_models()
-    slack_tables(SQLModel.metadata)
-    return SQLModel.metadata
+    return install(None).metadata()

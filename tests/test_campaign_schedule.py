@@ -10,8 +10,9 @@ from pydantic import ValidationError
 
 from bot.campaigns.materialise import skip_reason
 from bot.campaigns.schedule import slots_between
-from bot.campaigns.schemas import CampaignIn, Once, Recurring
+from bot.campaigns.schemas import Once, Recurring
 from bot.models import Member
+from programs.campaigns.schemas import CampaignIn  # the lever is the campaigns program's
 
 UTC = dt.UTC
 WARSAW, NEW_YORK = ZoneInfo("Europe/Warsaw"), ZoneInfo("America/New_York")

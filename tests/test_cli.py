@@ -12,11 +12,11 @@ from sqlalchemy import text
 from sqlmodel import select
 from typer.testing import CliRunner
 
+from app import cli
 from bot.campaigns.materialise import materialise
 from bot.campaigns.schedule import Slot
 from bot.campaigns.schemas import CampaignIn
 from bot.campaigns.service import create_campaign
-from bot.cli import cli
 from bot.db import Database
 from bot.models import Tenant
 from bot.settings import get_settings

@@ -50,7 +50,7 @@ def test_a_database_that_is_behind_is_refused(tmp_path, fake_slack):
     with pytest.raises(RuntimeError, match="did not start"), Served(make_settings(url, fake_slack.url)):
         pass
     env = {**os.environ, "DATABASE_URL": url, "FIVEFOLD_ENV": "test"}
-    cli = subprocess.run([sys.executable, "-c", "from bot.cli import main; main()", "serve", "--port", "0"],
+    cli = subprocess.run([sys.executable, "-c", "from app import main; main()", "serve", "--port", "0"],
                          env=env, capture_output=True, text=True, timeout=60, check=False)
     assert cli.returncode == 1
     assert "run `fivefold migrate` first" in " ".join(cli.stderr.split())

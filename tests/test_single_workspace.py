@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from app import cli
 from bot.settings import get_settings
 from tests.conftest import Served, make_settings, scalar
 from tests.fakes.slack_api import TEAM, FakeSlack

@@ -8,12 +8,13 @@ import json
 
 from sqlmodel import col, select
 
-from app import enable_starter
-from bot.campaigns.models import Campaign, Lever
+from bot.campaigns.models import Campaign
 from bot.campaigns.schemas import CampaignIn, Recurring
 from bot.db import Database
+from programs.campaigns.levers import Lever
 from programs.instruct.models import Lesson, Track
 from programs.instruct.tick import send_due_lessons
+from programs.starter.cli import enable_starter
 from programs.starter.enable import track_in
 from tests.conftest import ALICE, make_settings, scalar, wait_until
 

@@ -32,7 +32,7 @@ from tests.slack_requests import SIGNING_SECRET
 ROOT = Path(__file__).resolve().parents[1]
 TEAM = "T0FIVE001"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-WORKER_COMMAND = [sys.executable, "-c", "from bot.cli import main; main()", "worker"]
+WORKER_COMMAND = [sys.executable, "-c", "from app import main; main()", "worker"]
 
 
 def member_ids(count: int, prefix: str = "U0FAN") -> list[str]:

@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import dm, inbound, render
 from adapters.slack.oauth import EncryptedInstallationStore, state_store
 from adapters.slack.port import SlackPort
+from adapters.slack.settings import SlackSettings
 from bot.crypto import TokenCipher
 from bot.db import Database
 from bot.engine import Engine
@@ -41,37 +42,38 @@ BOLT_OPTIONS: dict[str, Any] = {"process_before_response": True, "request_verifi
 class SlackAdapter:
     """Holds the Bolt app and the port the worker sends through."""
 
-    def __init__(self, settings: Settings, engine: Engine, db: Database) -> None:
+    def __init__(self, settings: Settings, slack: SlackSettings, engine: Engine, db: Database) -> None:
         self.settings = settings
+        self.slack = slack
         self.engine = engine
         self.store: EncryptedInstallationStore | None = None
-        token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else None
-        signing_secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else ""
-        if settings.slack_client_id and settings.slack_client_secret:
+        token = slack.bot_token.get_secret_value() if slack.bot_token else None
+        signing_secret = slack.signing_secret.get_secret_value() if slack.signing_secret else ""
+        if slack.client_id and slack.client_secret:
             cipher = TokenCipher(settings.secret_key.get_secret_value())
-            self.store = EncryptedInstallationStore(settings.slack_client_id, db.engine, cipher)
+            self.store = EncryptedInstallationStore(slack.client_id, db.engine, cipher)
             oauth = AsyncOAuthSettings(
-                client_id=settings.slack_client_id,
-                client_secret=settings.slack_client_secret.get_secret_value(),
+                client_id=slack.client_id,
+                client_secret=slack.client_secret.get_secret_value(),
                 scopes=BOT_SCOPES, installation_store=self.store, state_store=state_store(db.engine),
                 install_path="/slack/install", redirect_uri_path="/slack/oauth_redirect",
             )
             self.app = AsyncApp(signing_secret=signing_secret, oauth_settings=oauth,
-                                client=AsyncWebClient(base_url=settings.slack_api_url),
+                                client=AsyncWebClient(base_url=slack.api_url),
                                 **BOLT_OPTIONS)
         else:
             self.app = AsyncApp(signing_secret=signing_secret,
-                                client=AsyncWebClient(token=token, base_url=settings.slack_api_url),
+                                client=AsyncWebClient(token=token, base_url=slack.api_url),
                                 **BOLT_OPTIONS)
-        self.port = SlackPort(api_url=settings.slack_api_url, tokens=self.bot_token,
-                              rate=settings.slack_rate_per_second, burst=settings.slack_burst,
+        self.port = SlackPort(api_url=slack.api_url, tokens=self.bot_token,
+                              rate=slack.rate_per_second, burst=slack.burst,
                               single_workspace_token=None if self.store else token)
         self._listen()
 
     async def bot_token(self, team_id: str) -> str | None:
         """The bot token for a workspace (the single-workspace token, or the stored install)."""
         if self.store is None:
-            token = self.settings.slack_bot_token
+            token = self.slack.bot_token
             return token.get_secret_value() if token else None
         bot = await self.store.async_find_bot(enterprise_id=None, team_id=team_id)
         return bot.bot_token if bot else None

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.teams import shape
+from bot.errors import FivefoldError
 
 
-class MalformedActivity(ValueError):
+class MalformedActivity(FivefoldError, ValueError):
     """An authenticated request whose body is not a Bot Framework activity."""
 
 

@@ -27,6 +27,7 @@ from adapters.teams.graph import GraphReader
 from adapters.teams.invokes import Invokes
 from adapters.teams.port import TeamsPort
 from adapters.teams.reach import MemberReach
+from adapters.teams.settings import TeamsSettings
 from adapters.teams.store import TeamsStore
 from bot.db import Database
 from bot.engine import Engine
@@ -40,21 +41,21 @@ log = structlog.get_logger(__name__)
 class TeamsAdapter:
     """Holds botbuilder's adapter, the token verifier and the port the worker sends through."""
 
-    def __init__(self, settings: Settings, engine: Engine, db: Database) -> None:
-        app_id = settings.microsoft_app_id
+    def __init__(self, settings: Settings, teams: TeamsSettings, engine: Engine, db: Database) -> None:
+        app_id = teams.app_id
         password = (
-            settings.microsoft_app_password.get_secret_value()
-            if settings.microsoft_app_password
+            teams.app_password.get_secret_value()
+            if teams.app_password
             else ""
         )
         tenant = (
-            settings.microsoft_app_tenant_id
-            if settings.microsoft_app_type == "SingleTenant"
+            teams.app_tenant_id
+            if teams.app_type == "SingleTenant"
             else ""
         )
         self.engine = engine
         self.credentials = BotCredentials(
-            app_id, password, login_url=settings.teams_login_url, tenant=tenant
+            app_id, password, login_url=teams.login_url, tenant=tenant
         )
         self.adapter = AioHttpBotAdapter(
             BotFrameworkAdapterSettings(
@@ -69,16 +70,16 @@ class TeamsAdapter:
             self.store,
             self.credentials,
             app_id=app_id,
-            rate=settings.teams_rate_per_second,
+            rate=teams.rate_per_second,
         )
         if app_id:
             self.port.graph = GraphReader(
-                app_id, password, login_url=settings.teams_login_url, graph_url=settings.teams_graph_url
+                app_id, password, login_url=teams.login_url, graph_url=teams.graph_url
             )
         self.reach = MemberReach(self.store, self.port, db)
         self.invokes = Invokes(self)
         self.verifier = (
-            TokenVerifier(app_id, settings.teams_openid_metadata_url) if app_id else None
+            TokenVerifier(app_id, teams.openid_metadata_url) if app_id else None
         )
         self.unauthenticated = not app_id and settings.environment == "development"
         if self.unauthenticated:

@@ -20,13 +20,15 @@ from typing import Any
 import httpx
 import jwt
 
+from bot.errors import FivefoldError
+
 PUBLIC_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 CLOCK_SKEW = 300
 REFRESH_AFTER = 24 * 3600
 UNKNOWN_KEY_REFRESH = 300
 
 
-class AuthenticationError(Exception):
+class AuthenticationError(FivefoldError):
     """The request is not from the Bot Framework channel for this bot (answer 401)."""
 
 

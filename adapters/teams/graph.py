@@ -19,13 +19,15 @@ from typing import Any
 
 import httpx
 
+from bot.errors import FivefoldError
+
 SCOPE = "https://graph.microsoft.com/.default"
 PAGE, MAX_PAGES = 50, 4  # newest first; a delivery is re-checked within minutes of its send
 SLACK = dt.timedelta(minutes=2)  # clock difference between us and Teams
 NOT_READABLE = frozenset({401, 403, 404})
 
 
-class GraphUnavailable(Exception):
+class GraphUnavailable(FivefoldError):
     """Graph could not answer now (throttled, network): check again later, never send blind."""
 
 

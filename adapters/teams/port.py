@@ -24,6 +24,7 @@ from adapters.teams.references import Conversation
 from adapters.teams.render import render_activity
 from adapters.teams.store import TeamsStore
 from adapters.teams.throttle import MAX_RATE, START_RATE, WINDOWS
+from bot.errors import FivefoldError
 from bot.messages import Message
 from bot.models import Delivery, TargetKind, Tenant
 from bot.platform import MemberProfile, Outcome, PlatformPort, SendResult
@@ -58,7 +59,7 @@ def classify(error: HttpOperationError) -> SendResult:
     return SendResult(Outcome.PERMANENT, reason=f"http_{status}")
 
 
-class Unreachable(Exception):
+class Unreachable(FivefoldError):
     """No conversation reference and no way to open a 1:1 chat with the member."""
 
 

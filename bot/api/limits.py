@@ -13,7 +13,7 @@ from bot.models import Tenant
 from bot.settings import Settings
 from bot.tenant_settings import overrides_of, settings_for, update_overrides
 
-router = APIRouter(prefix="/settings/limits", tags=["settings"])
+router = APIRouter(prefix="/api/v1/settings/limits", tags=["settings"])
 
 
 class LimitsIn(BaseModel):

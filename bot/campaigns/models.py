@@ -1,6 +1,7 @@
-"""Campaign and occurrence tables.
+"""Campaign and occurrence tables: the broadcast library's.
 
-A campaign is a message + lever + audience + schedule. Each firing is an
+A campaign is a message + audience + schedule, with a short label its program gives
+it (the campaigns program stores the lever there). Each firing is an
 occurrence, keyed uniquely per (campaign, slot), and each occurrence × recipient is
 one delivery row in the outbox (unique dedupe key), so materialising twice changes
 nothing.
@@ -9,23 +10,12 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bot.models import UTCDateTime, created_at_field
-
-
-class Lever(StrEnum):
-    """Temkin's five levers."""
-
-    INFORM = "inform"
-    INSPIRE = "inspire"
-    INSTRUCT = "instruct"
-    ENGAGE = "engage"
-    REWARD = "reward"
+from bot.columns import UTCDateTime, created_at_field
 
 
 class Campaign(SQLModel, table=True):
@@ -34,7 +24,7 @@ class Campaign(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True)
     name: str = Field(sa_column=Column(String(200), nullable=False))
-    lever: str = Field(sa_column=Column(String(16), nullable=False))
+    lever: str = Field(sa_column=Column(String(16), nullable=False))  # the owning program's label
     message: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     audience: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     schedule: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

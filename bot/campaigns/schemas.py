@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
 
 from bot.api.fields import Label, NoNul, PlatformId
-from bot.campaigns.models import Lever
 
 RECIPIENT = "recipient"
 
@@ -144,7 +143,7 @@ class CampaignIn(Strict):
     """`POST /api/v1/campaigns`."""
 
     name: NoNul = Field(min_length=1, max_length=200)
-    lever: Lever
+    lever: NoNul = Field(min_length=1, max_length=16)  # the owning program's label (the campaigns program: a lever)
     message: MessageIn
     audience: Audience
     schedule: Schedule
@@ -154,7 +153,7 @@ class CampaignPatch(Strict):
     """`PATCH /api/v1/campaigns/{id}`: any subset of the fields, and `active`."""
 
     name: NoNul | None = Field(None, min_length=1, max_length=200)
-    lever: Lever | None = None
+    lever: NoNul | None = Field(None, min_length=1, max_length=16)
     message: MessageIn | None = None
     audience: Audience | None = None
     schedule: Schedule | None = None

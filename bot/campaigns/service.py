@@ -20,7 +20,7 @@ async def create_campaign(session: AsyncSession, tenant: Tenant, data: CampaignI
     """Store a new, active campaign."""
     assert tenant.id is not None
     dumped = data.model_dump(mode="json")
-    campaign = Campaign(tenant_id=tenant.id, name=data.name, lever=data.lever.value, message=dumped["message"],
+    campaign = Campaign(tenant_id=tenant.id, name=data.name, lever=str(data.lever), message=dumped["message"],
                         audience=dumped["audience"], schedule=dumped["schedule"], created_at=utcnow())
     session.add(campaign)
     await session.flush()

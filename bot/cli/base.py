@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
-from collections.abc import Awaitable, Callable, Sequence
-from types import ModuleType
-from typing import Annotated, TypeVar
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -19,6 +18,9 @@ from bot.errors import ConfigurationError, FivefoldError
 from bot.models import Tenant
 from bot.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
 T = TypeVar("T")
 
 cli = typer.Typer(help="Fivefold: the employee-experience bot for Slack and Microsoft Teams.",
@@ -26,35 +28,57 @@ cli = typer.Typer(help="Fivefold: the employee-experience bot for Slack and Micr
 members_cli = typer.Typer(help="Members of a tenant.", no_args_is_help=True)
 manifest_cli = typer.Typer(help="App manifests for the chat platforms.", no_args_is_help=True)
 apikey_cli = typer.Typer(help="Admin API keys.", no_args_is_help=True)
-campaigns_cli = typer.Typer(help="Campaigns (Inform, Inspire, Instruct).", no_args_is_help=True)
-deliveries_cli = typer.Typer(help="Delivery progress of campaign occurrences.", no_args_is_help=True)
-starter_cli = typer.Typer(help="The ready-made starter programme.", no_args_is_help=True)
 admin_cli = typer.Typer(help="The HR console.", no_args_is_help=True)
 cli.add_typer(admin_cli, name="admin")
-cli.add_typer(starter_cli, name="starter")
 cli.add_typer(members_cli, name="members")
 cli.add_typer(manifest_cli, name="manifest")
 cli.add_typer(apikey_cli, name="apikey")
-cli.add_typer(campaigns_cli, name="campaigns")
-cli.add_typer(deliveries_cli, name="deliveries")
 console = Console(stderr=True)
 
 
-def composition() -> ModuleType:
-    """The composition root (`app`), imported when a command needs programs and adapters.
+@dataclass(frozen=True)
+class Composition:
+    """What the engine's commands need from the composition root (`app.py`), which hands it over.
 
-    Loaded by name so that the engine package never imports programs or adapters.
+    Attributes:
+        create_app: the web app `fivefold serve` runs.
+        create_worker_runtime: a runtime with every enabled platform's port, no HTTP.
+        register_own_tenants: make a single-workspace install's tenant known.
+        check_settings: raise ConfigurationError when an adapter's settings are unsafe or invalid.
+        seed_demo: seed the demo organisation; returns a one-line summary.
     """
-    return importlib.import_module("app")
+
+    create_app: Callable[[], Any]
+    create_worker_runtime: Callable[[Settings], Runtime]
+    register_own_tenants: Callable[[Settings], Coroutine[Any, Any, None]]
+    check_settings: Callable[[Settings], None]
+    seed_demo: Callable[[Settings], Coroutine[Any, Any, str]]
+
+
+_root: list[Composition] = []
+
+
+def use_composition(root: Composition) -> None:
+    """Called by the composition root before the command line runs."""
+    _root[:] = [root]
+
+
+def composition() -> Composition:
+    """The composition root's part of the commands (programs and adapters)."""
+    if not _root:
+        raise RuntimeError("the command line is built by the composition root: run `app.main`")
+    return _root[0]
 
 
 def settings() -> Settings:
     """The settings, or a clear exit when they are unsafe."""
     try:
-        return get_settings()
+        config = get_settings()
+        composition().check_settings(config)
     except ConfigurationError as exc:
         console.print(f"[red]Configuration error:[/red] {exc}")
         raise typer.Exit(2) from exc
+    return config
 
 
 class CommandError(FivefoldError):
@@ -73,8 +97,6 @@ TenantOption = Annotated[int | None, typer.Option("--tenant", min=1, max=MAX_ID,
 def know_own_workspace() -> None:
     """Before a command looks for a tenant: make a single-workspace install's own known (`auth.test`)."""
     config = settings()
-    if not config.slack_bot_token:
-        return
     try:
         asyncio.run(composition().register_own_tenants(config))
     except ConfigurationError as exc:

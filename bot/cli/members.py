@@ -89,8 +89,6 @@ async def _member(session: AsyncSession, member_id: int) -> Member:
 @members_cli.command("export")
 def members_export(member_id: MemberId) -> None:
     """Print everything Fivefold holds about a member, as JSON."""
-    composition().register_personal_data()
-
     async def work(session: AsyncSession) -> dict[str, Any]:
         return await export_member(session, await _member(session, member_id))
 
@@ -100,8 +98,6 @@ def members_export(member_id: MemberId) -> None:
 @members_cli.command("forget")
 def members_forget(member_id: MemberId) -> None:
     """Erase a member's personal data: names, profile, the messages they wrote."""
-    composition().register_personal_data()
-
     async def work(session: AsyncSession) -> None:
         await forget_member(session, await _member(session, member_id))
 

@@ -32,8 +32,9 @@ async def landing(request: Request, session: SessionDep) -> Response:
     settings = _settings(request)
     platforms = set((await session.execute(select(Tenant.platform).distinct())).scalars().all())
     t = translator(request_locale(request, settings.default_locale))
-    return render(request, "landing.html", t, slack_configured=settings.slack_enabled,
-                  teams_configured=settings.teams_enabled, slack_tenants="slack" in platforms,
+    configured = request.app.state.console.configured
+    return render(request, "landing.html", t, slack_configured="slack" in configured,
+                  teams_configured="teams" in configured, slack_tenants="slack" in platforms,
                   teams_tenants="teams" in platforms, oidc=settings.oidc_enabled,
                   signed_in=isinstance(request.session.get("sid"), str), public_url=settings.public_url)
 

@@ -8,10 +8,11 @@ from authlib.integrations.starlette_client import OAuth, OAuthError, StarletteOA
 from fastapi import Request
 from joserfc.errors import JoseError
 
+from bot.errors import FivefoldError
 from bot.settings import Settings
 
 
-class SignInRefused(Exception):
+class SignInRefused(FivefoldError):
     """The identity provider's answer was not a valid, verified sign-in."""
 
 

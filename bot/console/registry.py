@@ -1,8 +1,8 @@
 """What the console shows: pages and overview charts, registered at start-up.
 
-The engine registers its own pages; each program registers its pages and charts
-through `programs.register_console(registry)` (the composition root calls it), so
-the console never imports a program, the way the admin API is extended.
+The engine registers its own pages; each program adds its pages and charts in its
+`install(installation)` (to `installation.console`), so the console never imports a
+program, the way the admin API is extended.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class ConsoleRegistry:
     charts: list[ChartSource] = field(default_factory=list)
     manifests: dict[str, Download] = field(default_factory=dict)
     settings_sections: list[SettingsSection] = field(default_factory=list)
+    configured: set[str] = field(default_factory=set)  # the platforms whose settings configure them
 
     def add_page(self, page: ConsolePage) -> None:
         """Add a page; its router's paths are relative to `/admin`."""
@@ -87,7 +88,7 @@ class ConsoleRegistry:
         return source
 
     def add_manifest(self, platform: str, download: Download) -> None:
-        """Serve `download` at `/admin/manifest/{platform}` (the composition root adds the adapters')."""
+        """Serve `download` at `/admin/manifest/{platform}` (each adapter's `install` adds its own)."""
         self.manifests[platform] = download
 
     def navigation(self, role: ConsoleRole) -> list[ConsolePage]:

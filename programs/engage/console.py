@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.db import Database
+from bot.errors import FivefoldError
 from bot.i18n import translator
 from bot.models import Tenant
 from bot.settings import Settings
@@ -14,7 +15,7 @@ from programs.engage.results import survey_results
 from programs.engage.service import latest_round, round_out, send_now, surveys_of
 
 
-class NotFound(LookupError):
+class NotFound(FivefoldError, LookupError):
     """No such survey or round."""
 
 

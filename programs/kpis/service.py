@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.db import dialect_of, upsert_insert
+from bot.errors import FivefoldError
 from bot.members import find_member
 from bot.models import Member
 from programs.kpis.computed import COMPUTED, MONTH
@@ -23,7 +24,7 @@ MAX_COMMENT = 300
 HISTORY = 6
 
 
-class KpiRefused(ValueError):
+class KpiRefused(FivefoldError, ValueError):
     """The KPI cannot be created as asked; the message names why (for a 422)."""
 
     def __init__(self, field: str, message: str) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.campaigns.models import Lever
 from bot.i18n import N_
+from programs.campaigns.levers import Lever
 
 
 @dataclass(frozen=True)

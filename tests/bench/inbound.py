@@ -201,7 +201,7 @@ def fivefold_command() -> list[str]:
     return [
         sys.executable,
         "-c",
-        "import sys; sys.argv[0] = 'fivefold'; from bot.cli import main; main()",
+        "import sys; sys.argv[0] = 'fivefold'; from app import main; main()",
     ]
 
 

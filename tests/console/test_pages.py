@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from app import cli
 from bot.console.models import ConsoleRole
 from tests.conftest import ALICE, BOB, CAROL, scalar
 from tests.console.conftest import csrf_of, signed_in

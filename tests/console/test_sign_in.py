@@ -13,7 +13,7 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from app import cli
 from bot.console.models import ConsoleRole
 from tests.conftest import scalar
 from tests.console.conftest import add_user, csrf_of, login_token, signed_in

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from app import cli
 from bot.settings import get_settings
 from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar
 from tests.engage.conftest import write_responses

@@ -9,7 +9,7 @@ import zlib
 
 from typer.testing import CliRunner
 
-from bot.cli import cli
+from app import cli
 from tests.teams.card_validator import ensure_installed, validate_manifest
 
 APP_ID = "6f1c7a9e-3b2d-4c5e-8f90-0a1b2c3d4e5f"

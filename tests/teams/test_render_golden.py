@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from adapters.teams import forms, invokes, notices, render
+from app import install
 from bot.i18n import translator
 from bot.messages import Link, Mention, Message, Plain, Strong, Text
 from bot.models import Member
@@ -45,7 +46,7 @@ CASES = {
         cards.receiver_dm("en", ALICE, "Thanks for the help", ["empathy"], None)
     ),
     "giver_receipt": lambda: render.render_activity(cards.giver_receipt(T, [BOB], 4)),
-    "help": lambda: render.render_activity(help_message(T, "dance")),
+    "help": lambda: render.render_activity(help_message(T, install(None).help, "dance")),
     "stats": lambda: render.render_activity(views.stats_message(T, stats())),
     "kudos_form": lambda: render.activity(
         forms.render_form(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import Settings
+from adapters.teams.settings import TeamsSettings
 from tests.conftest import Served, make_settings, scalar
 from tests.teams.activities import TeamsSender, message
 
@@ -39,7 +39,7 @@ def test_teams_routes_absent_when_not_configured(served):
 
 def test_production_requires_teams_credentials():
     with pytest.raises(ValueError, match="MICROSOFT_APP_PASSWORD"):
-        Settings(
+        TeamsSettings(
             _env_file=None,
             FIVEFOLD_ENV="production",
             MICROSOFT_APP_ID="6f1c7a9e-3b2d-4c5e-8f90-0a1b2c3d4e5f",

@@ -11,11 +11,10 @@ READERS = frozenset({ConsoleRole.ADMIN, ConsoleRole.ANALYST})
 
 
 def register_engine_pages(registry: ConsoleRegistry) -> None:
-    """Overview, campaigns, people, settings and the audit log."""
-    from bot.console.pages import audit, campaigns, overview, people, settings
+    """Overview, people, settings and the audit log."""
+    from bot.console.pages import audit, overview, people, settings
 
     registry.add_page(ConsolePage("", N_("Overview"), overview.router, order=0))
-    registry.add_page(ConsolePage("/campaigns", N_("Campaigns"), campaigns.router, READERS, order=10))
     registry.add_page(ConsolePage("/people", N_("People"), people.router, ADMINS, order=40))
     registry.add_page(ConsolePage("/settings", N_("Settings"), settings.router, ADMINS, order=80))
     registry.add_page(ConsolePage("/audit", N_("Audit log"), audit.router, ADMINS, order=90))

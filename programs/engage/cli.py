@@ -17,22 +17,19 @@ from bot.cli.base import (
     TenantOption,
     _fail,
     _tenant,
-    cli,
-    composition,
     console,
     in_transaction,
     settings,
 )
 from bot.db import Database
 from bot.outbox import status_counts
+from programs.engage import console as engage
 
 surveys_cli = typer.Typer(help="Pulse surveys, eNPS and the CX audit (Engage).", no_args_is_help=True)
-cli.add_typer(surveys_cli, name="surveys")
 SurveyId = Annotated[int, typer.Argument(min=1, max=MAX_ID, help="The survey's id.")]
 
 
 def _run(work: Any) -> Any:
-    engage = composition().surveys_console()
     try:
         return asyncio.run(work(engage))
     except engage.NotFound as exc:

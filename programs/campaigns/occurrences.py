@@ -10,7 +10,7 @@ from bot.api.errors import ResourceId, not_found
 from bot.campaigns.models import Occurrence
 from bot.campaigns.service import progress
 
-router = APIRouter(prefix="/occurrences", tags=["occurrences"])
+router = APIRouter(prefix="/api/v1/occurrences", tags=["occurrences"])
 
 
 class OccurrenceProgress(BaseModel):

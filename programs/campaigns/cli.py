@@ -1,4 +1,4 @@
-"""`fivefold apikey create`, `campaigns list|send-now`, `deliveries watch`, `starter enable`."""
+"""`fivefold campaigns list|send-now` and `deliveries watch`: campaigns from the command line."""
 
 from __future__ import annotations
 
@@ -12,8 +12,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.api.keys import Role as KeyRole
-from bot.api.keys import create_api_key
 from bot.campaigns.models import Campaign, Occurrence
 from bot.campaigns.service import campaigns_of, progress, send_now
 from bot.cli.base import (
@@ -22,38 +20,15 @@ from bot.cli.base import (
     TenantOption,
     _fail,
     _tenant,
-    apikey_cli,
-    campaigns_cli,
-    composition,
     console,
-    deliveries_cli,
     in_transaction,
-    know_own_workspace,
     settings,
-    starter_cli,
 )
 from bot.db import Database
 from bot.models import Tenant
 
-
-@apikey_cli.command("create")
-def apikey_create(
-    role: Annotated[KeyRole, typer.Option(help="admin reads and writes; analyst only reads.")],
-    tenant: TenantOption = None,
-    name: Annotated[str, typer.Option(help="A label to recognise the key by.")] = "",
-) -> None:
-    """Create an admin API key and print it (once: only its hash is stored)."""
-    know_own_workspace()
-
-    async def work(session: AsyncSession) -> tuple[Tenant, str]:
-        owner = await _tenant(session, tenant)
-        assert owner.id is not None
-        return owner, (await create_api_key(session, tenant_id=owner.id, role=role, name=name))[1]
-
-    owner, key = in_transaction(work)
-    console.print(f"{role.value} key for tenant {owner.id} ({escape(owner.name or owner.external_id)}); "
-                  "store it now, it is not shown again:")
-    typer.echo(key)
+campaigns_cli = typer.Typer(help="Campaigns (Inform, Inspire, Instruct).", no_args_is_help=True)
+deliveries_cli = typer.Typer(help="Delivery progress of campaign occurrences.", no_args_is_help=True)
 
 
 @campaigns_cli.command("list")
@@ -138,18 +113,3 @@ def deliveries_watch(
         typer.echo(f"  failed ({reason}): {count}")
     if counts["pending"]:
         raise _fail([f"timed out after {timeout:g} s with {counts['pending']} deliveries pending"])
-
-
-
-@starter_cli.command("enable")
-def starter_enable(tenant: TenantOption = None) -> None:
-    """Create the starter programme (Inform, Inspire, Instruct campaigns, onboarding track); safe to repeat."""
-    know_own_workspace()
-
-    async def pick(session: AsyncSession) -> int:
-        owner = await _tenant(session, tenant)
-        assert owner.id is not None
-        return owner.id
-
-    tenant_id = in_transaction(pick)
-    console.print(asyncio.run(composition().enable_starter(settings(), tenant_id)))

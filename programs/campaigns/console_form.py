@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from bot.campaigns.models import Campaign
-from bot.campaigns.schemas import CampaignIn
+from programs.campaigns.schemas import CampaignIn
 
 FIELDS = ("name", "lever", "header", "text", "audience", "channel", "departments", "members", "days", "schedule", "at",
           "cron", "timezone", "skip_weekends", "skip_holidays")

@@ -11,8 +11,7 @@ from sqlmodel import col, select
 
 from bot.api.deps import SessionDep
 from bot.api.errors import ResourceId
-from bot.campaigns.models import Campaign, Lever, Occurrence
-from bot.campaigns.schemas import CampaignPatch
+from bot.campaigns.models import Campaign, Occurrence
 from bot.campaigns.service import (
     campaigns_of,
     create_campaign,
@@ -22,11 +21,13 @@ from bot.campaigns.service import (
     update_campaign,
 )
 from bot.campaigns.upcoming import audience_and_samples, next_sends
-from bot.console.pages.campaign_form import blank_fields, fields_from, fields_of, parse_campaign
 from bot.console.render import page
 from bot.console.session import AdminChange, AdminViewer, SignedIn, Viewer
 from bot.console.users import record
 from bot.models import utcnow
+from programs.campaigns.console_form import blank_fields, fields_from, fields_of, parse_campaign
+from programs.campaigns.levers import Lever
+from programs.campaigns.schemas import CampaignPatch
 
 router = APIRouter()
 
