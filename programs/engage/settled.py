@@ -11,6 +11,7 @@ database emptied and filled again (tests) never meets old counts.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Sequence
@@ -44,12 +45,14 @@ async def round_counts(session: AsyncSession, rounds: Sequence[SurveyRound], by:
     found: list[Counts] = []
     missing: list[SurveyRound] = []
     for round_ in rounds:
-        kept = _kept.get(_key(session, round_, by)) if is_settled(round_, now) else None
+        key = _key(session, round_, by)
+        kept = _kept.get(key) if is_settled(round_, now) else None
         if kept is None:
             missing.append(round_)
-        else:
-            _kept.move_to_end(_key(session, round_, by))
-            found.append(kept)
+            continue
+        with contextlib.suppress(KeyError):  # another thread (the CLI's, a test's) may have just evicted it
+            _kept.move_to_end(key)
+        found.append(kept)
     if missing:
         read = await aggregates.counts(session, [r.id for r in missing if r.id is not None], by)
         found.append(read)
