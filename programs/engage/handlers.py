@@ -31,8 +31,8 @@ async def press_answer(ctx: Context, action: Action) -> Reply:
     """A scale / Likert / choice button: a one-question survey is answered; otherwise the form opens."""
     round_id, value = _round_and_rest(action.value)
     invited = await invited_round(ctx, round_id)
-    survey, round_, participation = invited
-    check_open(ctx, survey, round_, participation)
+    survey = invited.survey
+    check_open(ctx, survey, invited.round, invited.participation)
     questions = questions_of(survey.questions)
     if value is None or questions[0].parse(value) is None:
         raise UserFacingError(STALE)
@@ -45,7 +45,7 @@ async def press_answer(ctx: Context, action: Action) -> Reply:
 async def open_form(ctx: Context, action: Action) -> Reply:
     """"Answer": open the whole survey as a form."""
     round_id, _rest = _round_and_rest(action.value)
-    survey, round_, participation = await invited_round(ctx, round_id)
+    survey, round_, participation, _posted = await invited_round(ctx, round_id)
     check_open(ctx, survey, round_, participation)
     return Reply(form=survey_form(ctx.t, survey, round_id))
 
@@ -53,11 +53,12 @@ async def open_form(ctx: Context, action: Action) -> Reply:
 async def submit_form(ctx: Context, submission: Submission) -> Reply:
     """The survey form was submitted (with the first answer from a button, when one was pressed)."""
     round_id, first = _round_and_rest(submission.state)
-    survey, _round, _participation = await invited_round(ctx, round_id)
+    invited = await invited_round(ctx, round_id)
+    survey = invited.survey
     raw = {key: value if isinstance(value, str) else ",".join(value) for key, value in submission.values.items()}
     if first is not None:
         raw[questions_of(survey.questions)[0].key] = first
-    await record_answer(ctx, round_id, raw)
+    await record_answer(ctx, round_id, raw, invited)
     return Reply(ephemeral=answered(ctx.t, survey))
 
 

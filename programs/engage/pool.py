@@ -36,6 +36,7 @@ from programs.engage.tally import add_to_tally
 _shuffle = random.SystemRandom().shuffle
 RESPONSE = SurveyResponse.__table__  # type: ignore[attr-defined]
 POOL = PooledAnswer.__table__  # type: ignore[attr-defined]
+_POOL_ROW = insert(POOL)  # one statement object: its compiled form is reused
 
 
 class Sealer:
@@ -73,7 +74,7 @@ async def pool_answer(session: AsyncSession, sealer: Sealer, *, round_id: int, s
                       answers: dict[str, Any]) -> None:
     """Add one sealed answer to the round's pool (in the answering transaction)."""
     sealed = sealer.seal({"segment": segment, "answers": answers})
-    await session.execute(insert(PooledAnswer).values(id=new_key(), round_id=round_id, sealed=sealed))
+    await session.execute(_POOL_ROW, {"id": new_key(), "round_id": round_id, "sealed": sealed})
 
 
 async def pool_sizes(session: AsyncSession) -> dict[int, int]:

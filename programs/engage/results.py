@@ -6,6 +6,7 @@ Every output goes through `survey_results`, so the anonymity rules (see
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -14,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.i18n import Translator
+from bot.models import utcnow
 from programs.engage import aggregates
 from programs.engage.aggregates import Group
 from programs.engage.audit import audit_section
 from programs.engage.models import Survey, SurveyRound
 from programs.engage.questions import Question, questions_of
 from programs.engage.scoring import enps, hidden_groups, likert_score, mean
+from programs.engage.settled import round_counts
 from programs.engage.templates import CHOICE, LIKERT, SCALE, TEXT
 
 Cell = dict[str, Any]
@@ -55,9 +58,8 @@ def question_cell(question: Question, counts: Counter[int], t: Translator) -> Ce
     return cell
 
 
-async def _question_cells(session: AsyncSession, survey: Survey, round_ids: Sequence[int], by: Sequence[str],
-                          t: Translator) -> dict[str, dict[tuple[int, Group], Counter[int]]]:
-    return {q.key: await aggregates.value_counts(session, round_ids, q.key, by) for q in questions_of(survey.questions)}
+def _question_cells(survey: Survey, found: aggregates.Counts) -> dict[str, dict[tuple[int, Group], Counter[int]]]:
+    return {q.key: found.of(q.key) for q in questions_of(survey.questions)}
 
 
 async def survey_results(session: AsyncSession, survey: Survey, round_: SurveyRound, *, by: Sequence[str],
@@ -66,9 +68,10 @@ async def survey_results(session: AsyncSession, survey: Survey, round_: SurveyRo
     assert round_.id is not None
     rounds = (await session.execute(select(SurveyRound).where(SurveyRound.survey_id == survey.id)
                                     .order_by(col(SurveyRound.opened_at), col(SurveyRound.id)))).scalars().all()
-    ids = [r.id for r in rounds if r.id is not None]
-    totals = {rid: n for (rid, _g), n in (await aggregates.respondents(session, ids, ())).items()}
-    counts = await _question_cells(session, survey, ids, (), t)
+    now = utcnow()
+    found = await round_counts(session, rounds, (), now)  # every round: the trend needs them all
+    totals = {rid: n for (rid, _g), n in found.respondents.items()}
+    counts = _question_cells(survey, found)
     responded = totals.get(round_.id, 0)
     invited = round_.invited  # participation rows are written once, when the round opens
     result: dict[str, Any] = {
@@ -80,7 +83,7 @@ async def survey_results(session: AsyncSession, survey: Survey, round_: SurveyRo
         "trend": [_trend_point(survey, r, totals.get(r.id or 0, 0), counts, threshold, t) for r in rounds],
     }
     if by:
-        result["breakdown"] = await _breakdown(session, survey, round_.id, list(by), threshold, t)
+        result["breakdown"] = await _breakdown(session, survey, round_, list(by), threshold, t, now)
     if survey.template == "cx_audit":
         result["audit"] = audit_section(survey, round_.id, rounds[0].id if rounds else None, totals, counts,
                                         threshold, t)
@@ -119,12 +122,14 @@ def _trend_point(survey: Survey, round_: SurveyRound, n: int, counts: dict[str, 
     return {**point, "scores": scores}
 
 
-async def _breakdown(session: AsyncSession, survey: Survey, round_id: int, by: list[str], threshold: int,
-                     t: Translator) -> Cell:
-    sizes = {group: n for (_r, group), n in (await aggregates.respondents(session, [round_id], by)).items()}
+async def _breakdown(session: AsyncSession, survey: Survey, round_: SurveyRound, by: list[str], threshold: int,
+                     t: Translator, now: dt.datetime) -> Cell:
+    round_id = round_.id or 0
+    found = await round_counts(session, [round_], by, now)
+    sizes = {group: n for (_r, group), n in found.respondents.items()}
     hidden = _hidden(sizes, len(by), threshold)
-    invited = await aggregates.invited(session, round_id, by)
-    counts = await _question_cells(session, survey, [round_id], by, t)
+    invited = {group: n for (_r, group), n in found.invited.items()}
+    counts = _question_cells(survey, found)
     groups = []
     for group in sorted(set(sizes) | set(invited), key=lambda g: tuple(str(v) for v in g)):
         head: Cell = {"group": dict(zip(by, group, strict=True)), "invited": invited.get(group, 0)}

@@ -12,8 +12,10 @@ to two servers in their own uvicorn processes on 127.0.0.1:
               the sealed pool row, participation and the invitation's update in
               the outbox, in the transaction with the click's dedupe key.
 
-It prints ack latency (p50 / p99 / max) and answers per second, and checks that
-every click was recorded exactly once.
+It prints ack latency (p50 / p99 / max), answers per second and the server
+process's CPU time per answer (user + system from /proc, start-up excluded: on a
+shared machine the figure load distorts least), and checks that every click was
+recorded exactly once.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from sqlalchemy import create_engine, text
 from bot.db import sync_url
 from tests import databases
 from tests.bench.baseline_app import TABLE, TABLE_DDL
-from tests.bench.inbound import Server, clean_environment, fivefold_command
+from tests.bench.inbound import Server, clean_environment, cpu_seconds, fivefold_command
 from tests.fakes.slack_api import TEAM, FakeSlack
 from tests.slack_requests import SIGNING_SECRET, payload_body, signed_headers
 
@@ -56,6 +58,7 @@ class Row:
     worst: float
     per_second: float
     recorded: int | None
+    cpu_ms: float | None = None  # the server process's CPU (user + system) per answer sent
 
 
 def users(count: int) -> list[str]:
@@ -130,7 +133,10 @@ def run(server: str, database: str, url: str, people: list[str], workdir: Path, 
     argv = ([sys.executable, "-m", "uvicorn", "tests.bench.baseline_app:create_app", "--factory",
              "--log-level", "warning", "--no-access-log"] if baseline else [*fivefold_command(), "serve"])
     with Server(argv, env, workdir / f"{server}-{database}.log") as running:
+        before = cpu_seconds(running.pid)  # start-up excluded
         ok, latencies, seconds = asyncio.run(burst(running.url, people, round_id, baseline=baseline))
+        after = cpu_seconds(running.pid)
+    cpu = (after - before) * 1000 / len(people) if before is not None and after is not None else None
     engine = create_engine(sync_url(url))
     with engine.connect() as conn:
         table = TABLE if baseline else "survey_participation WHERE responded"
@@ -138,7 +144,7 @@ def run(server: str, database: str, url: str, people: list[str], workdir: Path, 
     engine.dispose()
     latencies.sort()
     return Row(server, database, len(people), ok, statistics.median(latencies),
-               latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], latencies[-1], ok / seconds, recorded)
+               latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))], latencies[-1], ok / seconds, recorded, cpu)
 
 
 def fresh(database: str, workdir: Path, name: str) -> str:
@@ -152,10 +158,11 @@ def fresh(database: str, workdir: Path, name: str) -> str:
 def render(rows: list[Row]) -> str:
     lines = [f"answer burst: signed Slack button clicks at {RATE:.0f}/s (target: ack p99 < {P99_TARGET_MS:.0f} ms)",
              f"{'server':<10}{'db':<12}{'sent':>6}{'ok':>6}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-             f"{'answers/s':>11}{'recorded':>10}", "-" * 82]
+             f"{'answers/s':>11}{'recorded':>10}{'CPU ms/ans':>12}", "-" * 94]
     for r in rows:
         lines.append(f"{r.server:<10}{r.database:<12}{r.sent:>6}{r.ok:>6}{r.p50:>9.1f}{r.p99:>9.1f}{r.worst:>9.1f}"
-                     f"{r.per_second:>11.1f}{r.recorded if r.recorded is not None else '—':>10}")
+                     f"{r.per_second:>11.1f}{r.recorded if r.recorded is not None else '—':>10}"
+                     f"{r.cpu_ms if r.cpu_ms is not None else float('nan'):>12.2f}")
     return "\n".join(lines)
 
 
@@ -176,6 +183,8 @@ def main() -> None:
                     if database == "postgresql":
                         databases.drop_postgres_database(url)
     print(render(rows))
+    print(f"CPU ms/ans: the server process's user + system CPU per answer (from /proc); "
+          f"load average {Path('/proc/loadavg').read_text().split()[0]}")
 
 
 if __name__ == "__main__":
