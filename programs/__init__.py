@@ -65,6 +65,7 @@ def register_console(registry: ConsoleRegistry) -> None:
     from programs.kpis import console as kpi_console
     from programs.reward import console as reward_console
     from programs.stories import console as story_console
+    from programs.voice import console as voice_console
 
     reward_console.register(registry)
     instruct_console.register(registry)
@@ -74,3 +75,4 @@ def register_console(registry: ConsoleRegistry) -> None:
     channels_console.register(registry)
     award_console.register(registry)
     kpi_console.register(registry)
+    voice_console.register(registry)
