@@ -63,14 +63,19 @@ def _stacked(chart: Chart, y: float, values: Sequence[Value], scale: float) -> l
 
 
 def _grouped(chart: Chart, y: float, values: Sequence[Value], scale: float) -> list[str]:
-    parts, height = [], BAR / max(len(values), 1)
+    parts, height = [], _row_height(chart) / max(len(values), 1)
     for series, value in enumerate(values):
         length, shown = scale * _size(value), number(value)
         top = y + series * height
-        parts.append(_bar(160.0, top, length, height - 1, series, f"{chart.series[series]}: {shown}"))
-        parts.append(f'<text x="{166 + length:.1f}" y="{top + height - 2:.1f}" class="chart-value">'
+        parts.append(_bar(160.0, top, length, height - 2, series, f"{chart.series[series]}: {shown}"))
+        parts.append(f'<text x="{166 + length:.1f}" y="{top + height - 4:.1f}" class="chart-value">'
                      f'{escape(shown)}</text>')
     return parts
+
+
+def _row_height(chart: Chart) -> float:
+    """A stacked bar's height, or room for a labelled bar per series."""
+    return BAR if chart.stacked else max(BAR, 17 * len(chart.series))
 
 
 def bar_chart(chart: Chart) -> Markup:
@@ -79,11 +84,12 @@ def bar_chart(chart: Chart) -> Markup:
     sizes = [[_size(value) for value in values] for _label, values in chart.rows]
     largest = max([sum(size) if chart.stacked else max(size, default=0) for size in sizes] or [1]) or 1
     scale = (width - 240) / largest
-    height = top + len(chart.rows) * (BAR + gap) + 10
+    row = _row_height(chart)
+    height = top + len(chart.rows) * (row + gap) + 10
     parts = [f'<svg role="img" viewBox="0 0 {width} {height}" class="chart" aria-label="{escape(chart.title)}">']
     for index, (label, values) in enumerate(chart.rows):
-        y = top + index * (BAR + gap)
-        parts.append(f'<text x="0" y="{y + 17}" class="chart-label">{escape(label[:24])}</text>')
+        y = top + index * (row + gap)
+        parts.append(f'<text x="0" y="{y + row / 2 + 5:.1f}" class="chart-label">{escape(label[:24])}</text>')
         parts += (_stacked if chart.stacked else _grouped)(chart, y, values, scale)
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every interpolated text is escaped above

@@ -26,13 +26,12 @@ async def customer_nps_per_week(session: AsyncSession, tenant_id: int, t: Transl
         counts = weeks[team.period]
         for index, count in enumerate((team.responses, team.promoters, team.passives, team.detractors)):
             counts[index] += count
-    rows: list[tuple[str, list[Value]]] = [(week.isoformat(), [Score(*counts).nps, counts[0]])
-                                           for week, counts in weeks.items()]
+    rows: list[tuple[str, list[Value]]] = [(week.isoformat(), [Score(*counts).nps]) for week, counts in weeks.items()]
+    answered = [str(counts[0]) for counts in weeks.values()]
     if not any(counts[0] for counts in weeks.values()):
         rows = []
-    return Chart(title=t._("Customer NPS per week"), series=[t._("customer NPS"), t._("answers")], rows=rows,
-                 stacked=False)
-
+    return Chart(title=t._("Customer NPS per week"), series=[t._("customer NPS")], rows=rows, stacked=False,
+                 note=t._("answers"), notes=answered)  # a count beside the score, not a bar on its scale
 
 def register(registry: ConsoleRegistry) -> None:
     """Add the customer NPS chart to the overview (for admins and analysts, like the KPIs)."""

@@ -97,7 +97,7 @@ def test_kpis_against_target_and_customer_nps_per_week_show_their_numbers(consol
                     ("Customers", ["60", "30", "met"]),  # (3 − 1) / 5 over the last 30 days
                     ("Empty", ["–", "10", "no data"])]
     weeks = dict(table(overview, "Customer NPS per week"))
-    assert len(weeks) == 8 and weeks[monday.isoformat()] == ["50", "4"]  # (3 − 1) / 4
+    assert len(weeks) == 8 and weeks[monday.isoformat()] == ["50", "4"]  # (3 − 1) / 4; the answers beside
     assert weeks[(monday - dt.timedelta(weeks=1)).isoformat()] == ["100", "1"]
     assert weeks[(monday - dt.timedelta(weeks=2)).isoformat()] == ["–", "0"]
     polish = admin.get("/admin", params={"lang": "pl"}).text
