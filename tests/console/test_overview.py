@@ -60,7 +60,11 @@ def test_the_enps_trend_shows_a_round_under_the_tenants_threshold_as_suppressed(
         ["suppressed", "50", "fewer than 4 respondents"],  # 3 of 6 answered; no eNPS shown, not even 100
         ["-25", "66.7", ""],  # promoters 1, detractors 6 and 0: (1 − 2) / 4
     ]
-    assert re.search(r'<h2 id="chart-\d+">eNPS', admin.get("/admin").text)
+    assert add_kpi(admin, name="Team eNPS", source="enps", target="10", direction="higher", unit="",
+                   owner="").status_code == 303  # read under the tenant's threshold too: 4 answers count
+    assert table(admin.get("/admin").text, "KPI status against target") == [("Team eNPS", ["-25", "10", "missed"])]
+    kpi_row = admin.get("/admin/kpis").text.split("Team eNPS")[1].split("</tr>")[0]
+    assert "-25" in kpi_row and "missed" in kpi_row
     polish = table(admin.get("/admin", params={"lang": "pl"}).text, "eNPS i udział")
     assert polish[0][1][0] == "ukryte" and polish[0][1][2] == "mniej niż 4 respondentów"
     analyst = signed_in(console, "analyst@example.com", ConsoleRole.ANALYST)
