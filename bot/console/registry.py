@@ -18,15 +18,26 @@ from bot.console.models import ConsoleRole
 from bot.i18n import Translator
 
 ALL_ROLES = frozenset(ConsoleRole)
+Value = float | str | None
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart and the table of its numbers: one row per label, one value per series."""
+    """A bar chart and the table of its numbers: one row per label, one value per series.
+
+    A value may be a text instead of a number (a suppressed eNPS says "suppressed", never a
+    number) or None (nothing known, shown as "–"): neither draws a bar, nor does a negative one.
+    `stacked=False` draws one bar per series side by side, for values that do not add up (a
+    score and a rate, a value and its target). `note` heads a text column whose `notes` (one
+    per row) follow the numbers in the table (a KPI's status, the current send rate).
+    """
 
     title: str
     series: list[str]
-    rows: Sequence[tuple[str, Sequence[float]]]
+    rows: Sequence[tuple[str, Sequence[Value]]]
+    stacked: bool = True
+    note: str = ""
+    notes: Sequence[str] = ()
 
 
 ChartSource = Callable[[AsyncSession, int, Translator], Awaitable[Chart]]
@@ -71,6 +82,7 @@ class ConsoleRegistry:
 
     pages: list[ConsolePage] = field(default_factory=list)
     charts: list[ChartSource] = field(default_factory=list)
+    chart_roles: dict[ChartSource, frozenset[ConsoleRole]] = field(default_factory=dict)
     manifests: dict[str, Download] = field(default_factory=dict)
     settings_sections: list[SettingsSection] = field(default_factory=list)
     configured: set[str] = field(default_factory=set)  # the platforms whose settings configure them
@@ -82,10 +94,15 @@ class ConsoleRegistry:
         self.pages.append(page)
         self.pages.sort(key=lambda p: p.order)
 
-    def add_chart(self, source: ChartSource) -> ChartSource:
-        """Add a chart to the overview (usable as a decorator)."""
+    def add_chart(self, source: ChartSource, roles: frozenset[ConsoleRole] = ALL_ROLES) -> ChartSource:
+        """Add a chart to the overview, shown to `roles` (e.g. survey results only to those who may read them)."""
         self.charts.append(source)
+        self.chart_roles[source] = roles
         return source
+
+    def charts_for(self, role: ConsoleRole) -> list[ChartSource]:
+        """The overview charts `role` may see, in the order they were added."""
+        return [source for source in self.charts if role in self.chart_roles.get(source, ALL_ROLES)]
 
     def add_manifest(self, platform: str, download: Download) -> None:
         """Serve `download` at `/admin/manifest/{platform}` (each adapter's `install` adds its own)."""

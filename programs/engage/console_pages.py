@@ -19,6 +19,7 @@ from bot.settings import Settings
 from bot.tenant_settings import tenant_settings
 from programs.engage import console_forms
 from programs.engage.aggregates import ATTRIBUTES
+from programs.engage.console_chart import enps_trend
 from programs.engage.csv_export import results_csv
 from programs.engage.models import Survey, SurveyRound
 from programs.engage.results import suppressed, survey_results
@@ -128,6 +129,7 @@ async def export(survey_id: ResourceId, request: Request, viewer: Viewer, sessio
 
 
 def register(registry: ConsoleRegistry) -> None:
-    """Add the surveys page."""
+    """Add the surveys page and the overview's eNPS trend (for those who may read results)."""
     add_template_folder(Path(__file__).resolve().parent / "console_templates")
     registry.add_page(ConsolePage("/surveys", N_("Surveys"), router, READERS, order=30))
+    registry.add_chart(enps_trend, READERS)

@@ -16,12 +16,13 @@ from starlette.datastructures import FormData
 from bot.api.deps import SessionDep
 from bot.api.errors import ResourceId
 from bot.console.models import ConsoleRole
-from bot.console.registry import Chart, ConsolePage, ConsoleRegistry
+from bot.console.registry import Chart, ConsolePage, ConsoleRegistry, Value
 from bot.console.render import add_template_folder, page
 from bot.console.session import AdminChange, SignedIn, Viewer
 from bot.console.users import record
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.models import utcnow
+from bot.tenant_settings import tenant_settings
 from programs.kpis.models import Kpi
 from programs.kpis.schemas import KpiIn, ValueIn
 from programs.kpis.service import (
@@ -60,7 +61,8 @@ async def _page(request: Request, viewer: SignedIn, session: AsyncSession, probl
     if viewer.role not in READERS:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "only an admin or an analyst may read KPIs")
     assert viewer.tenant.id is not None
-    threshold = int(request.app.state.runtime.settings.anonymity_threshold)
+    settings = request.app.state.runtime.settings
+    threshold = (await tenant_settings(session, viewer.tenant.id, settings)).anonymity_threshold
     now, shown = utcnow(), []
     for row in await standings(session, viewer.tenant.id, now, threshold=threshold):
         points = await history(session, row.kpi, now, threshold=threshold)
@@ -85,6 +87,19 @@ async def _owned(session: AsyncSession, viewer: SignedIn, kpi_id: int) -> Kpi:
 
 def _done(kpi: Kpi) -> Response:
     return RedirectResponse(f"/admin/kpis#kpi-{kpi.id}", status.HTTP_303_SEE_OTHER)
+
+
+async def kpi_status(session: AsyncSession, tenant_id: int, t: Translator) -> Chart:
+    """The overview's chart: every KPI's latest value beside its target, its status in the table (survey KPIs
+    read under the tenant's anonymity threshold)."""
+    threshold = (await tenant_settings(session, tenant_id)).anonymity_threshold
+    rows: list[tuple[str, list[Value]]] = []
+    notes: list[str] = []
+    for row in await standings(session, tenant_id, utcnow(), threshold=threshold):
+        rows.append((row.kpi.name, [row.latest, row.kpi.target]))
+        notes.append(t._(STATUS[row.status.value]))
+    return Chart(title=t._("KPI status against target"), series=[t._("latest value"), t._("target")], rows=rows,
+                 stacked=False, note=t._("status"), notes=notes)
 
 
 @router.get("")
@@ -143,6 +158,7 @@ async def comment(kpi_id: ResourceId, request: Request, viewer: AdminChange, ses
 
 
 def register(registry: ConsoleRegistry) -> None:
-    """Add the KPI page."""
+    """Add the KPI page and the overview's KPI chart."""
     add_template_folder(Path(__file__).resolve().parent / "templates")
     registry.add_page(ConsolePage("/kpis", N_("KPIs"), router, READERS, order=55))
+    registry.add_chart(kpi_status, READERS)

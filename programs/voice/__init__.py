@@ -9,9 +9,10 @@ if TYPE_CHECKING:
 
 
 def install(installation: Installation) -> None:
-    """Customer feedback: its API and `fivefold feedback import`."""
-    from programs.voice import api, cli, models
+    """Customer feedback: its API, the customer NPS chart of the console and `fivefold feedback import`."""
+    from programs.voice import api, cli, console, models
 
     installation.add_models(models)
     installation.add_api(api.router)
+    console.register(installation.console)
     installation.add_commands("feedback", cli.feedback_cli)

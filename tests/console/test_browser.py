@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from bot.console.models import ConsoleRole
 from tests.conftest import BOB, scalar, wait_until
@@ -67,7 +68,14 @@ def test_every_page_is_accessible_and_fits_a_phone(page, axe, browser, console, 
         answers = [({}, {"recommend": score}) for score in (10, 9, 8, 6, 0, 7)]
         pool.submit(write_responses, console.settings.database_url, round_id, answers,
                     console.settings.secret_key.get_secret_value()).result()
-    for path, name in [("/admin/campaigns", "campaigns"), ("/admin/campaigns/new", "campaign-form"),
+    with sql.begin() as conn:  # the overview's eNPS, KPI and customer NPS charts with numbers too
+        conn.execute(text("update survey_round set closed_at = CURRENT_TIMESTAMP"))
+        conn.execute(text("insert into kpi (tenant_id, name, unit, target, direction, source, position, created_at)"
+                          " values (1, 'Customers', '', 30, 'higher', 'customer_nps', 0, CURRENT_TIMESTAMP)"))
+        conn.execute(text("insert into feedback (tenant_id, score, team, received_on, created_at)"
+                          " values (1, 9, 'Support', CURRENT_DATE, CURRENT_TIMESTAMP)"))
+    for path, name in [("/admin", "overview-charts"), ("/admin/campaigns", "campaigns"),
+                       ("/admin/campaigns/new", "campaign-form"),
                        ("/admin/people", "people"), ("/admin/values", "values"), ("/admin/settings", "settings"),
                        ("/admin/audit", "audit"), ("/admin/surveys", "surveys"),
                        (f"/admin/surveys/{survey_id}", "survey-results"), ("/admin/stories", "stories"),
