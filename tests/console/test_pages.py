@@ -13,6 +13,7 @@ from bot.console.models import ConsoleRole
 from tests.conftest import ALICE, BOB, CAROL, scalar
 from tests.console.conftest import csrf_of, signed_in
 from tests.console.test_security import CAMPAIGN_FORM, create_campaign
+from tests.http_clients import http_client
 from tests.slack_requests import SlackSender
 
 
@@ -131,7 +132,7 @@ def test_api_keys_are_created_once_shown_and_revoked(console, sql):
     created = admin.post("/admin/settings/keys", data={"csrf": csrf, "name": "BI export", "role": "analyst"})
     assert created.status_code == 201
     key = created.text.split('id="new-key">')[1].split("<")[0]
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {key}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {key}"})
     assert api.get("/api/v1/campaigns").status_code == 200
     assert key not in admin.get("/admin/settings").text and "BI export" in admin.get("/admin/settings").text
     key_id = scalar(sql, "select id from api_key")
@@ -168,7 +169,7 @@ def test_training_tracks_show_each_members_progress_to_admins_only(console):
     async def work(session):
         return (await create_api_key(session, tenant_id=1, role=Role.ADMIN, name="setup"))[1]
 
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
     track = {"name": "CX basics", "lessons": [{"title": "Answer fast", "text": "Within an hour."},
                                               {"title": "Empathy", "text": "Understand first."}]}
     track_id = api.post("/api/v1/tracks", json=track).json()["id"]
@@ -192,7 +193,7 @@ def test_editing_in_the_console_keeps_what_only_the_api_sets(console, sql):
 
         return (await create_api_key(session, tenant_id=1, role=Role.ADMIN, name="setup"))[1]
 
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
     created = api.post("/api/v1/campaigns", json={
         "name": "Tip", "lever": "inform",
         "message": {"text": "Hello", "link": "https://example.com/cx", "translations": {"pl": {"text": "Cześć"}}},
