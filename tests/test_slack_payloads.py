@@ -117,10 +117,13 @@ def test_message_im_is_a_command_as_typed_in_the_dm():
     assert (command.dedupe_key, command.actor.member_external_id) == ("dm:Ev0842DMSG01", ANN)
 
 
-@pytest.mark.parametrize("change", [{"subtype": "message_changed"}, {"bot_id": "B0BOTF5F0"}, {"channel_type": "mpim"}])
-def test_edits_bots_and_group_dms_are_not_commands(change):
+@pytest.mark.parametrize("change", [
+    {"subtype": "message_changed"}, {"bot_id": "B0BOTF5F0"}, {"channel_type": "mpim"}, {"user": None}, {"channel": None},
+])
+def test_edits_bots_group_dms_and_unanswerable_messages_are_not_commands(change):
     body = fixture("event_message_im")
     body["event"].update(change)
+    body["event"] = {key: value for key, value in body["event"].items() if value is not None}
     checked = check_body(json.dumps(body).encode(), "application/json")
     assert checked.body is not None
     assert dm.command_from_dm(checked.body) is None

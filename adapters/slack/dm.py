@@ -26,8 +26,8 @@ def command_from_dm(body: dict[str, Any]) -> Command | None:
     event = body["event"]
     if event["type"] != "message" or event.get("channel_type") != "im":
         return None  # group DMs and channels
-    if event.get("subtype") or event.get("bot_id") or not event.get("user"):
-        return None  # edits, deletions, joins, bots (ourselves)
+    if event.get("subtype") or event.get("bot_id") or not (event.get("user") and event.get("channel")):
+        return None  # edits, deletions, joins, bots (ourselves); nobody, or nowhere, to answer
     text, mentions = split_mentions(event.get("text", ""))
     word, _, rest = text.strip().partition(" ")
     if word.lower() in PREFIXES:
