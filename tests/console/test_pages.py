@@ -100,8 +100,9 @@ def test_export_and_forget_a_member(console, sql):
     assert data["training"] == [] and isinstance(data["messages_received"], list)
     csrf = csrf_of(admin.get("/admin/people"))
     assert admin.post(f"/admin/people/{alice}/forget", data={"csrf": csrf}).status_code == 303
-    row = sql.connect().execute(text("select display_name, real_name, email, timezone, external_id, is_deleted"
-                                     " from member where id = :id"), {"id": alice}).one()
+    with sql.connect() as conn:
+        row = conn.execute(text("select display_name, real_name, email, timezone, external_id, is_deleted"
+                                " from member where id = :id"), {"id": alice}).one()
     assert row[:4] == ("", "", None, None) and row[4] == f"forgotten-{alice}" and row[5] in (True, 1)
     assert scalar(sql, "select message from kudos where giver_id = :id", id=alice) == ""
     assert scalar(sql, "select count(*) from kudos") == 1  # the count survives, anonymously
