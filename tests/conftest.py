@@ -19,6 +19,7 @@ from bot.db import sync_url
 from bot.settings import Settings
 from tests import databases
 from tests.fakes.slack_api import FakeSlack
+from tests.http_clients import close_all
 from tests.slack_requests import SIGNING_SECRET, SlackSender
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -57,6 +58,13 @@ def server_errors(request: pytest.FixtureRequest) -> Iterator[ServerErrors]:
         logger.removeHandler(collector)
     if collector.found and request.node.get_closest_marker("allow_server_errors") is None:
         pytest.fail("the server logged exceptions: " + "; ".join(collector.found), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def close_http_clients() -> Iterator[None]:
+    """Close the HTTP clients the test took from `tests.http_clients.http_client`."""
+    yield
+    close_all()
 
 
 @pytest.fixture(scope="session")
@@ -180,8 +188,9 @@ def served(database_url: str, fake_slack: FakeSlack) -> Iterator[Served]:
 
 
 @pytest.fixture
-def slack(served: Served) -> SlackSender:
-    return SlackSender(served.base_url)
+def slack(served: Served) -> Iterator[SlackSender]:
+    with SlackSender(served.base_url) as sender:
+        yield sender
 
 
 def wait_until(predicate: Any, timeout: float = 10.0, message: str = "condition") -> None:

@@ -12,6 +12,7 @@ import httpx
 from slack_sdk.signature import SignatureVerifier
 
 from tests.fakes.slack_api import TEAM
+from tests.http_clients import http_client
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 _ids = itertools.count(1)
@@ -55,7 +56,17 @@ class SlackSender:
 
     def __init__(self, base_url: str) -> None:
         self.url = base_url + "/slack/events"
-        self.client = httpx.Client(timeout=30)
+        self.client = http_client(timeout=30)
+
+    def close(self) -> None:
+        """Close the HTTP client (its pooled connections)."""
+        self.client.close()
+
+    def __enter__(self) -> SlackSender:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def post(self, body: str, *, json_body: bool = False, headers: dict[str, str] | None = None,
              **sign: Any) -> httpx.Response:

@@ -19,6 +19,7 @@ from bot.campaigns.schedule import Slot
 from bot.db import Database
 from bot.models import Tenant
 from tests.conftest import ALICE, BOB, CAROL, DAVE, GONE, ROBOT, scalar
+from tests.http_clients import http_client
 
 HUMANS = {ALICE, BOB, CAROL, DAVE}
 CAMPAIGN = {
@@ -50,7 +51,7 @@ def api_key(url: str, role: Role = Role.ADMIN, tenant_id: int = 1) -> str:
 
 def client(served, key: str | None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    return httpx.Client(base_url=served.base_url + "/api/v1", headers=headers, timeout=30)
+    return http_client(base_url=served.base_url + "/api/v1", headers=headers, timeout=30)
 
 
 @pytest.fixture

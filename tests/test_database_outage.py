@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from tests import databases
 from tests.conftest import ALICE, BOB, Served, make_settings, scalar
+from tests.http_clients import http_client
 from tests.slack_requests import SlackSender
 from tests.tcp_proxy import TcpProxy
 from tests.test_slack_interactions import reaction
@@ -45,7 +45,7 @@ def pg_sql(postgres_database: str):
 
 def test_readyz_answers_503_quickly_when_postgres_holds_traffic(proxied):
     proxy, served = proxied
-    client = httpx.Client(base_url=served.base_url, timeout=30)
+    client = http_client(base_url=served.base_url, timeout=30)
     assert client.get("/readyz").status_code == 200
     proxy.hold()
     for _ in range(3):  # a pooled connection first, then new ones that never get an answer

@@ -18,7 +18,7 @@ def test_sync_pulls_every_user_with_zone_locale_and_flags(slack, fake_slack, dat
         try:
             return await runtime.sync_members()
         finally:
-            await runtime.db.close()
+            await runtime.stop()
 
     seen = asyncio.run(sync())
     assert seen == 450 + 6

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 from hypothesis import given
@@ -18,16 +16,13 @@ from bot.models import Member
 from programs.reward.cards import public_card
 from programs.reward.parse import parse_kudos_text
 from programs.reward.views import kudos_form
+from tests.golden import as_json, assert_golden
 
 FIXTURES = Path(__file__).parent / "fixtures" / "slack"
 
 
 def golden(name: str, value: object) -> None:
-    path = FIXTURES / f"{name}.json"
-    rendered = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_GOLDEN") or (not path.exists() and not os.environ.get("CI")):
-        path.write_text(rendered, encoding="utf-8")
-    assert rendered == path.read_text(encoding="utf-8"), f"{path.name} changed; UPDATE_GOLDEN=1 to accept"
+    assert_golden(FIXTURES / f"{name}.json", as_json(value, sort_keys=True))
 
 
 def member(ext: str, name: str) -> Member:

@@ -60,10 +60,12 @@ def test_second_process_on_one_sqlite_file_refuses_to_start(sqlite_template, tmp
         first.terminate()
         first.wait(timeout=30)
 
-    worker = subprocess.Popen([FIVEFOLD, "worker"], env=env, cwd=tmp_path, stderr=subprocess.PIPE)
-    try:
-        time.sleep(2)
-        assert worker.poll() is None, "with the first process gone, the file is free again"
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+    with subprocess.Popen([FIVEFOLD, "worker"], env=env, cwd=tmp_path, stderr=subprocess.PIPE) as worker:
+        try:
+            time.sleep(2)
+            running = worker.poll() is None
+            said = "" if running else (worker.stderr.read() if worker.stderr else b"").decode(errors="replace")
+            assert running, f"with the first process gone, the file is free again; the worker said: {said}"
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)  # leaving `with` closes its stderr pipe

@@ -21,6 +21,7 @@ from programs.instruct.service import create_track
 from programs.instruct.tick import send_due_lessons
 from tests.conftest import ALICE, scalar, wait_until
 from tests.fakes.slack_api import TEAM
+from tests.http_clients import http_client
 
 UTC = dt.UTC
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -151,7 +152,7 @@ def _admin_key(url: str, role: Role = Role.ADMIN) -> str:
 
 
 def _api(served, key: str) -> httpx.Client:
-    return httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    return http_client(base_url=served.base_url, headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
 
 def _press(action_id: str, value: str, user: str = NEWBIE, trigger: str = "7.7.lesson") -> dict:

@@ -3,6 +3,9 @@
 Every listener runs the engine *before* acknowledging (Bolt's
 `process_before_response=True`): the change, the dedupe key and the outbox rows
 are committed when Slack gets its 200, and no work is left in a background task.
+A reply leaves in the ack, inside the request only where Slack expects it
+(ephemeral messages, `views.open`, `views.publish`), or through the outbox: see
+`adapters.slack.replies`.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import dm, inbound, render
+from adapters.slack import dm, inbound, render, replies
 from adapters.slack.oauth import EncryptedInstallationStore, state_store
 from adapters.slack.port import SlackPort
 from adapters.slack.settings import SlackSettings
@@ -109,14 +112,14 @@ class SlackAdapter:
         reply = await self._dispatch(action)
         await ack()
         await self._open_form(reply, body, client, action)
-        await self._tell(reply, client, body)
+        await self._tell(reply, client, body, action)
 
     async def _on_action(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         action = inbound.action_from_block_action(body)
         reply = await self._dispatch(action)
         await ack()
         await self._open_form(reply, body, client, action)
-        await self._tell(reply, client, body)
+        await self._tell(reply, client, body, action)
 
     async def _on_view(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         submission = inbound.submission_from_view(body)
@@ -138,19 +141,26 @@ class SlackAdapter:
         if reply.failed:  # answered non-2xx by adapters.slack.http, so Slack sends the event again
             context[RETRY_LATER] = True
             return
-        user = interaction.actor.member_external_id if interaction else None
-        if reply.home and user:
+        if interaction is None:
+            return
+        if reply.home:
+            user = interaction.actor.member_external_id
             await client.views_publish(user_id=user, view=render.render_home(reply.home))
-        await self._tell(reply, client, body)
+        await self._tell(reply, client, body, interaction)
 
     async def _on_dm(self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient) -> None:
         """A member wrote to the bot in its DM: answer there, as Teams does in a 1:1 chat."""
         command = dm.command_from_dm(body)
         reply = await self._dispatch(command) if command else Reply()
         await ack()
-        if command and reply.ephemeral:
-            payload = render.render_message(reply.ephemeral)
-            await client.chat_postMessage(channel=body["event"]["channel"], **payload)
+        if command is None or reply.ephemeral is None:
+            return
+        channel = body["event"]["channel"]
+        if reply.refused or reply.failed:  # an error only the writer needs to see, now
+            user = command.actor.member_external_id
+            await client.chat_postEphemeral(channel=channel, user=user, **render.render_message(reply.ephemeral))
+        else:  # the answer stays in the conversation: a message like any other, through the outbox
+            await replies.to_outbox(self.engine, command, reply.ephemeral, channel)
 
     async def _open_form(
         self, reply: Reply, body: dict[str, Any], client: AsyncWebClient, interaction: Interaction
@@ -160,17 +170,21 @@ class SlackAdapter:
             view = render.render_modal(reply.form, locale=locale)
             await client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    async def _tell(self, reply: Reply, client: AsyncWebClient, body: dict[str, Any]) -> None:
-        """Show an ephemeral reply outside a command's ack (shortcuts, buttons, reactions)."""
+    async def _tell(
+        self, reply: Reply, client: AsyncWebClient, body: dict[str, Any], interaction: Interaction
+    ) -> None:
+        """Show a reply outside a command's ack (shortcuts, buttons, reactions).
+
+        Ephemeral in the channel it came from; without one (a global shortcut, the App
+        Home) it becomes a message in the member's app DM, through the outbox.
+        """
         if not reply.ephemeral:
             return
-        event = body.get("event") or {}
-        user = (body.get("user") or {}).get("id") if isinstance(body.get("user"), dict) else event.get("user")
-        channel = (body.get("channel") or {}).get("id") or (event.get("item") or {}).get("channel")
-        payload = render.render_message(reply.ephemeral)
-        if channel and user:
-            await client.chat_postEphemeral(channel=channel, user=user, **payload)
-        elif user:
-            await client.chat_postMessage(channel=user, **payload)
+        user = interaction.actor.member_external_id
+        channel = (body.get("channel") or {}).get("id") or ((body.get("event") or {}).get("item") or {}).get("channel")
+        if channel:
+            await client.chat_postEphemeral(channel=channel, user=user, **render.render_message(reply.ephemeral))
+        else:
+            await replies.to_outbox(self.engine, interaction, reply.ephemeral, user)
 
 

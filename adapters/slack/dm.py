@@ -17,28 +17,25 @@ PLATFORM = "slack"
 PREFIXES = ("cx", "/cx")
 
 
-def _str(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
 def command_from_dm(body: dict[str, Any]) -> Command | None:
-    """The command a member wrote to the bot in its DM, or None when it is not one."""
-    event = body.get("event")
-    if not isinstance(event, dict) or event.get("type") != "message":
-        return None
-    if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-        return None  # group DMs and channels, edits, deletions, joins, bots (ourselves)
-    user, team, event_id = _str(event.get("user")), _str(body.get("team_id")), _str(body.get("event_id"))
-    if not (user and team and event_id):
-        return None
-    text, mentions = split_mentions(_str(event.get("text")))
+    """The command a member wrote to the bot in its DM, or None when it is not one.
+
+    `body` was validated by `adapters.slack.validate` (an `event_callback` whose event is a
+    `MessageEvent`), so only what the message *is* gets checked here, not its shape.
+    """
+    event = body["event"]
+    if event["type"] != "message" or event.get("channel_type") != "im":
+        return None  # group DMs and channels
+    if event.get("subtype") or event.get("bot_id") or not (event.get("user") and event.get("channel")):
+        return None  # edits, deletions, joins, bots (ourselves); nobody, or nowhere, to answer
+    text, mentions = split_mentions(event.get("text", ""))
     word, _, rest = text.strip().partition(" ")
     if word.lower() in PREFIXES:
         word, _, rest = rest.strip().partition(" ")
     word = word.lower().lstrip("/")
     return Command(
-        actor=Actor(PLATFORM, team, user),
-        dedupe_key=f"dm:{event_id}",
+        actor=Actor(PLATFORM, body["team_id"], event["user"]),
+        dedupe_key=f"dm:{body['event_id']}",
         name=word or "help",
         text=rest.strip(),
         mentions=mentions,

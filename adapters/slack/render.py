@@ -47,23 +47,36 @@ def slash_command(span: m.CommandRef) -> str:
     return f"{typed} {span.args}".strip()
 
 
-def _span(span: m.Plain | m.Strong | m.Mention | m.Link | m.CommandRef) -> str:
-    if isinstance(span, m.CommandRef):
-        return f"`{escape_mrkdwn(slash_command(span))}`"
-    if isinstance(span, m.Mention):
-        return f"<@{span.external_id}>"
-    if isinstance(span, m.Strong):
-        return f"*{escape_mrkdwn(span.text)}*" if span.text.strip() else escape_mrkdwn(span.text)
-    if isinstance(span, m.Link):
-        if span.url.startswith(("https://", "http://")) and not set("<>|") & set(span.url):
-            return f"<{span.url}|{escape_mrkdwn(span.label)}>"
-        return escape_mrkdwn(span.label)
+def _command_ref(span: m.CommandRef) -> str:
+    return f"`{escape_mrkdwn(slash_command(span))}`"
+
+
+def _mention(span: m.Mention) -> str:
+    return f"<@{span.external_id}>"
+
+
+def _strong(span: m.Strong) -> str:
+    return f"*{escape_mrkdwn(span.text)}*" if span.text.strip() else escape_mrkdwn(span.text)
+
+
+def _link(span: m.Link) -> str:
+    if span.url.startswith(("https://", "http://")) and not set("<>|") & set(span.url):
+        return f"<{span.url}|{escape_mrkdwn(span.label)}>"
+    return escape_mrkdwn(span.label)
+
+
+def _plain_span(span: m.Plain) -> str:
     return escape_mrkdwn(span.text)
+
+
+SPAN_RENDERERS: dict[type[Any], Callable[[Any], str]] = {
+    m.Plain: _plain_span, m.Strong: _strong, m.Mention: _mention, m.Link: _link, m.CommandRef: _command_ref,
+}
 
 
 def mrkdwn(spans: list[m.Span], limit: int = TEXT_LIMIT) -> str:
     """Spans as Slack mrkdwn, cut to `limit` characters."""
-    text = "".join(_span(span) for span in spans)
+    text = "".join(SPAN_RENDERERS[type(span)](span) for span in spans)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

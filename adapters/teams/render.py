@@ -53,29 +53,40 @@ class Spans:
 
     def span(self, span: m.Span) -> str:
         """One span as TextBlock Markdown, user text escaped."""
-        if isinstance(span, m.Mention):
-            return self.mention(span)
-        if isinstance(span, m.Strong):
-            return (
-                f"**{escape_markdown(span.text)}**"
-                if span.text.strip()
-                else escape_markdown(span.text)
-            )
-        if isinstance(span, m.CommandRef):
-            typed = " ".join(filter(None, (span.name, span.args)))
-            return f"**{escape_markdown(typed)}**"
-        if isinstance(span, m.Link):
-            safe = span.url.startswith(("https://", "http://")) and not set("()<> \n") & set(
-                span.url
-            )
-            label = escape_markdown(span.label)
-            return f"[{label}]({span.url})" if safe else label
-        return escape_markdown(span.text)
+        return SPAN_RENDERERS[type(span)](self, span)
 
     def text(self, spans: list[m.Span]) -> str:
         """Spans as TextBlock Markdown, cut to the card's text limit."""
         rendered = "".join(self.span(span) for span in spans)
         return rendered if len(rendered) <= TEXT_LIMIT else rendered[: TEXT_LIMIT - 1] + "…"
+
+
+def _plain_span(_spans: Spans, span: m.Plain) -> str:
+    return escape_markdown(span.text)
+
+
+def _strong(_spans: Spans, span: m.Strong) -> str:
+    return f"**{escape_markdown(span.text)}**" if span.text.strip() else escape_markdown(span.text)
+
+
+def _command_ref(_spans: Spans, span: m.CommandRef) -> str:
+    typed = " ".join(filter(None, (span.name, span.args)))
+    return f"**{escape_markdown(typed)}**"
+
+
+def _link(_spans: Spans, span: m.Link) -> str:
+    safe = span.url.startswith(("https://", "http://")) and not set("()<> \n") & set(span.url)
+    label = escape_markdown(span.label)
+    return f"[{label}]({span.url})" if safe else label
+
+
+SPAN_RENDERERS: dict[type[Any], Callable[[Spans, Any], str]] = {
+    m.Plain: _plain_span,
+    m.Strong: _strong,
+    m.Mention: Spans.mention,
+    m.Link: _link,
+    m.CommandRef: _command_ref,
+}
 
 
 def text_block(text: str, **style: Any) -> dict[str, Any]:

@@ -39,7 +39,7 @@ def members_sync() -> None:
         try:
             seen: int = await runtime.sync_members()
         finally:
-            await runtime.db.close()
+            await runtime.stop()  # the ports' HTTP sessions too, not only the database
         return seen
 
     console.print(f"{asyncio.run(run())} members synchronised")

@@ -103,9 +103,10 @@ def measure(url: str, survey_id: int, runs: int) -> list[tuple[str, float, float
     """(case, API p50, API p95, raw SQL p50, raw SQL p95) per case."""
     settings = make_settings(url, "http://127.0.0.1:9", FIVEFOLD_ROLE="web")
     rows = []
-    with Served(settings) as served, psycopg.connect(url.replace("+psycopg", "")) as raw:
-        client = httpx.Client(base_url=served.base_url, headers={"Authorization": f"Bearer {api_key(url)}"},
-                              timeout=60)
+    headers = {"Authorization": f"Bearer {api_key(url)}"}
+    with Served(settings) as served, psycopg.connect(url.replace("+psycopg", "")) as raw, httpx.Client(
+        base_url=served.base_url, headers=headers, timeout=60
+    ) as client:
         paths = {"overall": "", "by department": "?by=department", "trend": "?round=5"}
         for case, query in paths.items():
             def get(query: str = query) -> None:

@@ -18,6 +18,7 @@ from bot.models import utcnow
 from tests.conftest import ALICE, BOB, CAROL, DAVE, Served, make_settings
 from tests.console.fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeOIDC
 from tests.fakes.slack_api import FakeSlack
+from tests.http_clients import http_client
 from tests.slack_requests import SlackSender
 
 HUMANS = (ALICE, BOB, CAROL, DAVE)
@@ -66,7 +67,7 @@ def csrf_of(page: httpx.Response) -> str:
 
 def signed_in(served: Served, email: str, role: ConsoleRole = ConsoleRole.ADMIN, tenant_id: int = 1) -> httpx.Client:
     """An HTTP client signed in through a one-time link."""
-    client = httpx.Client(base_url=served.base_url, timeout=30)
+    client = http_client(base_url=served.base_url, timeout=30)
     token = login_token(served.settings.database_url, email, role, tenant_id)
     answer = client.post("/auth/link", data={"token": token})
     assert answer.status_code == 303 and answer.headers["location"] == "/admin", answer.text

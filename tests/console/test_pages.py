@@ -13,6 +13,7 @@ from bot.console.models import ConsoleRole
 from tests.conftest import ALICE, BOB, CAROL, scalar
 from tests.console.conftest import csrf_of, signed_in
 from tests.console.test_security import CAMPAIGN_FORM, create_campaign
+from tests.http_clients import http_client
 from tests.slack_requests import SlackSender
 
 
@@ -99,8 +100,9 @@ def test_export_and_forget_a_member(console, sql):
     assert data["training"] == [] and isinstance(data["messages_received"], list)
     csrf = csrf_of(admin.get("/admin/people"))
     assert admin.post(f"/admin/people/{alice}/forget", data={"csrf": csrf}).status_code == 303
-    row = sql.connect().execute(text("select display_name, real_name, email, timezone, external_id, is_deleted"
-                                     " from member where id = :id"), {"id": alice}).one()
+    with sql.connect() as conn:
+        row = conn.execute(text("select display_name, real_name, email, timezone, external_id, is_deleted"
+                                " from member where id = :id"), {"id": alice}).one()
     assert row[:4] == ("", "", None, None) and row[4] == f"forgotten-{alice}" and row[5] in (True, 1)
     assert scalar(sql, "select message from kudos where giver_id = :id", id=alice) == ""
     assert scalar(sql, "select count(*) from kudos") == 1  # the count survives, anonymously
@@ -131,7 +133,7 @@ def test_api_keys_are_created_once_shown_and_revoked(console, sql):
     created = admin.post("/admin/settings/keys", data={"csrf": csrf, "name": "BI export", "role": "analyst"})
     assert created.status_code == 201
     key = created.text.split('id="new-key">')[1].split("<")[0]
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {key}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {key}"})
     assert api.get("/api/v1/campaigns").status_code == 200
     assert key not in admin.get("/admin/settings").text and "BI export" in admin.get("/admin/settings").text
     key_id = scalar(sql, "select id from api_key")
@@ -168,7 +170,7 @@ def test_training_tracks_show_each_members_progress_to_admins_only(console):
     async def work(session):
         return (await create_api_key(session, tenant_id=1, role=Role.ADMIN, name="setup"))[1]
 
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
     track = {"name": "CX basics", "lessons": [{"title": "Answer fast", "text": "Within an hour."},
                                               {"title": "Empathy", "text": "Understand first."}]}
     track_id = api.post("/api/v1/tracks", json=track).json()["id"]
@@ -192,7 +194,7 @@ def test_editing_in_the_console_keeps_what_only_the_api_sets(console, sql):
 
         return (await create_api_key(session, tenant_id=1, role=Role.ADMIN, name="setup"))[1]
 
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {run_db(console.settings.database_url, work)}"})
     created = api.post("/api/v1/campaigns", json={
         "name": "Tip", "lever": "inform",
         "message": {"text": "Hello", "link": "https://example.com/cx", "translations": {"pl": {"text": "Cześć"}}},

@@ -70,7 +70,8 @@ def test_a_reviewer_approves_a_story_and_declines_an_application_with_a_note(con
     assert declined.status_code == 303
     assert scalar(sql, "select status from ambassador") == "declined"
     assert scalar(sql, "select note from ambassador") == "We are full this quarter"
-    actions = {row for (row,) in sql.connect().exec_driver_sql("select action from console_audit")}
+    with sql.connect() as conn:
+        actions = {row for (row,) in conn.exec_driver_sql("select action from console_audit")}
     assert {"story.approved", "ambassador.declined"} <= actions
 
 

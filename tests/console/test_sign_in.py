@@ -17,11 +17,12 @@ from app import cli
 from bot.console.models import ConsoleRole
 from tests.conftest import scalar
 from tests.console.conftest import add_user, csrf_of, login_token, signed_in
+from tests.http_clients import http_client
 
 
 def oidc_sign_in(console, fake_oidc, email: str, mode: str = "valid") -> tuple[httpx.Client, httpx.Response]:
     fake_oidc.email, fake_oidc.mode = email, mode
-    client = httpx.Client(base_url=console.base_url, timeout=30, follow_redirects=True)
+    client = http_client(base_url=console.base_url, timeout=30, follow_redirects=True)
     return client, client.get("/auth/login")
 
 

@@ -16,6 +16,7 @@ from bot.models import Tenant
 from programs.engage.pool import Sealer, flush_pool, pool_answer
 from tests.conftest import ALICE, BOB, CAROL, DAVE, Served, make_settings
 from tests.fakes.slack_api import TEAM, FakeSlack
+from tests.http_clients import http_client
 from tests.slack_requests import SlackSender
 
 ERIN, FRANK = "U0ERIN001", "U0FRANK01"
@@ -56,7 +57,7 @@ def setup_world(served: Served, sql, database_url: str) -> tuple[SlackSender, ht
                      {"a": ALICE, "b": BOB, "c": CAROL})
         conn.execute(text("update member set department = 'Legal' where external_id in (:a, :b, :c)"),
                      {"a": DAVE, "b": ERIN, "c": FRANK})
-    api = httpx.Client(base_url=served.base_url, timeout=30,
+    api = http_client(base_url=served.base_url, timeout=30,
                        headers={"Authorization": f"Bearer {admin_key(database_url)}"})
     return slack, api
 

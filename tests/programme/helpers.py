@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from bot.db import sync_url
 from tests.fakes.slack_api import TEAM
+from tests.http_clients import http_client
 from tests.test_api_campaigns import api_key
 
 _ids = itertools.count(1)
@@ -55,7 +56,7 @@ def admin_client(served: Any, database_url: str, platform: str = "") -> httpx.Cl
         finally:
             engine.dispose()
     key = api_key(database_url, tenant_id=tenant_id)
-    return httpx.Client(base_url=served.base_url + "/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=30)
+    return http_client(base_url=served.base_url + "/api/v1", headers={"Authorization": f"Bearer {key}"}, timeout=30)
 
 
 def find_button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:

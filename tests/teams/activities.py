@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 
+from tests.http_clients import http_client
 from tests.teams.fake_botframework import APP_ID
 
 TENANT = "72f988bf-0000-4000-8000-00000000a11c"
@@ -118,7 +119,17 @@ class TeamsSender:
 
     def __init__(self, base_url: str) -> None:
         self.url = base_url + "/api/messages"
-        self.client = httpx.Client(timeout=30)
+        self.client = http_client(timeout=30)
+
+    def close(self) -> None:
+        """Close the HTTP client (its pooled connections)."""
+        self.client.close()
+
+    def __enter__(self) -> TeamsSender:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     def post(self, body: dict[str, Any], token: str | None) -> httpx.Response:
         """POST an activity with `Authorization: Bearer token` (none when `token` is None)."""

@@ -35,5 +35,6 @@ def teams_served(
 
 
 @pytest.fixture
-def teams(teams_served: Served) -> TeamsSender:
-    return TeamsSender(teams_served.base_url)
+def teams(teams_served: Served) -> Iterator[TeamsSender]:
+    with TeamsSender(teams_served.base_url) as sender:
+        yield sender

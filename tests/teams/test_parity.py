@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
@@ -47,10 +48,12 @@ class TeamsDriver:
 
 
 @pytest.fixture(params=["slack", "teams"])
-def chat(request: pytest.FixtureRequest, teams_served: Any, bot_framework: FakeBotFramework) -> Any:
-    if request.param == "slack":
-        return SlackDriver(teams_served.base_url)
-    return TeamsDriver(teams_served.base_url, bot_framework)
+def chat(request: pytest.FixtureRequest, teams_served: Any, bot_framework: FakeBotFramework) -> Iterator[Any]:
+    driver = SlackDriver(teams_served.base_url) if request.param == "slack" else TeamsDriver(
+        teams_served.base_url, bot_framework
+    )
+    with driver.sender:
+        yield driver
 
 
 def test_kudos_and_allowance(chat, sql):

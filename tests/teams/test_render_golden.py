@@ -1,12 +1,11 @@
 """Adaptive Card renderings of real program messages, compared with JSON files.
 
-Regenerate after an intended change with `FIVEFOLD_UPDATE_GOLDEN=1 pytest tests/teams`.
+Regenerate after an intended change with `FIVEFOLD_UPDATE_GOLDEN=1 pytest tests/teams`
+(never in CI, where a missing golden file fails instead of being written).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from bot.models import Member
 from programs.help import help_message
 from programs.reward import cards, views
 from programs.reward.stats import Leaderboard, MemberStats
+from tests.golden import as_json, assert_golden
 from tests.teams.card_validator import ensure_installed, validate_cards
 
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "teams"
@@ -73,10 +73,7 @@ CASES = {
 def test_rendering_matches_golden(name):
     rendered = CASES[name]()
     path = GOLDEN / f"{name}.json"
-    if os.environ.get("FIVEFOLD_UPDATE_GOLDEN") or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(rendered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert rendered == json.loads(path.read_text(encoding="utf-8"))
+    assert_golden(path, as_json(rendered))
 
 
 def test_every_golden_card_validates_with_the_adaptivecards_sdk():

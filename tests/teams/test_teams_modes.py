@@ -13,9 +13,9 @@ def test_without_app_id_outside_development_everything_is_401(
     database_url, fake_slack, bot_framework, sql
 ):
     settings = make_settings(database_url, fake_slack.url, FIVEFOLD_TEAMS_ENABLED=True)
-    with Served(settings) as running:
+    with Served(settings) as running, TeamsSender(running.base_url) as sender:
         body = message("kudos {bob} thanks #empathy", bot_framework.url, mentions=("bob",))
-        assert TeamsSender(running.base_url).post(body, None).status_code == 401
+        assert sender.post(body, None).status_code == 401
     assert scalar(sql, "select count(*) from kudos") == 0
 
 
@@ -25,15 +25,16 @@ def test_development_without_app_id_accepts_unsigned_activities(
     settings = make_settings(
         database_url, fake_slack.url, FIVEFOLD_TEAMS_ENABLED=True, FIVEFOLD_ENV="development"
     )
-    with Served(settings) as running:
+    with Served(settings) as running, TeamsSender(running.base_url) as sender:
         body = message("kudos {bob} thanks #empathy", bot_framework.url, mentions=("bob",))
-        assert TeamsSender(running.base_url).post(body, None).status_code == 200
+        assert sender.post(body, None).status_code == 200
     assert scalar(sql, "select count(*) from kudos") == 1
     assert bot_framework.activities("a:1personal-alice")[0].authorization == ""
 
 
 def test_teams_routes_absent_when_not_configured(served):
-    response = TeamsSender(served.base_url).post({"type": "message"}, None)
+    with TeamsSender(served.base_url) as sender:
+        response = sender.post({"type": "message"}, None)
     assert response.status_code in (404, 405)
 
 

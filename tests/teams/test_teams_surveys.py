@@ -11,6 +11,7 @@ from bot.api.keys import Role, create_api_key
 from bot.db import Database
 from bot.models import Tenant
 from tests.conftest import scalar, wait_until
+from tests.http_clients import http_client
 from tests.teams.activities import PEOPLE, activity, message
 
 ALICE, BOB = PEOPLE["alice"]["aadObjectId"], PEOPLE["bob"]["aadObjectId"]
@@ -27,7 +28,7 @@ def _api(served, url: str) -> httpx.Client:
         finally:
             await db.close()
 
-    return httpx.Client(base_url=served.base_url, timeout=30,
+    return http_client(base_url=served.base_url, timeout=30,
                         headers={"Authorization": f"Bearer {asyncio.run(key())}"})
 
 
