@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     role: Role = Field(Role.ALL, alias="FIVEFOLD_ROLE")
     default_timezone: str = Field("UTC", alias="FIVEFOLD_DEFAULT_TIMEZONE")
     default_locale: str = Field("en", alias="FIVEFOLD_DEFAULT_LOCALE")
-    anonymity_threshold: int = Field(5, ge=2, alias="FIVEFOLD_ANONYMITY_THRESHOLD")
+    anonymity_threshold: int = Field(5, ge=3, alias="FIVEFOLD_ANONYMITY_THRESHOLD")
     kudos_daily_allowance: int = Field(5, ge=1, alias="FIVEFOLD_KUDOS_DAILY_ALLOWANCE")
     kudos_emoji: str = Field("raised_hands", alias="FIVEFOLD_KUDOS_EMOJI")
     log_format: Literal["console", "json"] = Field("console", alias="FIVEFOLD_LOG_FORMAT")
