@@ -76,6 +76,7 @@ class TimedSlack(FakeSlack):
         super().__init__()
         self.sent_at: list[float] = []
         self.kudos_at: dict[str, float] = {}  # kudos DM channel → when it was posted
+        self.limited_at: list[float] = []  # when each 429 was answered
         self._times = threading.Lock()
 
     def api_chat_postMessage(self, params: dict[str, Any]) -> Scripted:
@@ -87,6 +88,9 @@ class TimedSlack(FakeSlack):
                     self.kudos_at[str(result.body["channel"])] = now
                 else:
                     self.sent_at.append(now)
+        elif result.status == 429:
+            with self._times:
+                self.limited_at.append(time.monotonic())
         return result
 
     def posts(self) -> int:
@@ -107,6 +111,8 @@ class Row:
     busiest_second: int
     kudos_p50: float
     kudos_p99: float
+    seconds: list[tuple[int, int]]  # (posts, 429s) in each second from `send_now` on
+
 
     @property
     def fraction(self) -> float:
@@ -204,7 +210,23 @@ def run_scenario(name: str, url: str, count: int, workers: int, kill_at: int | N
         busiest = max(Counter(int(at) for at in times).values(), default=0)
         delays = kudos.delays(fake.kudos_at)
         return Row(name, count, achieved, 1000 * cpu / count, fake.rate_limit.limited, duplicates,
-                   max(unsent, missing), wall, busiest, percentile(delays, 0.5), percentile(delays, 0.99))
+                   max(unsent, missing), wall, busiest, percentile(delays, 0.5), percentile(delays, 0.99),
+                   per_second(started, fake.sent_at, fake.limited_at))
+
+
+def per_second(start: float, sent: list[float], limited: list[float]) -> list[tuple[int, int]]:
+    """Posts and 429s in each whole second since `start`."""
+    posts, refused = Counter(int(at - start) for at in sent), Counter(int(at - start) for at in limited)
+    last = max([*posts, *refused], default=-1)
+    return [(posts[second], refused[second]) for second in range(last + 1)]
+
+
+def histogram(row: Row) -> str:
+    """One line per second: posts (and 429s) as numbers and a bar, so lost seconds show."""
+    lines = [f"{row.scenario}: posts per second (429s) from send_now on"]
+    for second, (posts, refused) in enumerate(row.seconds):
+        lines.append(f"{second:>4} {posts:>4} ({refused:>3}) {'#' * (posts // 4)}{'!' * refused}")
+    return "\n".join(lines)
 
 
 def table(rows: list[Row]) -> str:
@@ -235,6 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         "--quick", action="store_true", help="3,000 DMs per scenario instead of 30,000"
     )
     parser.add_argument("--only", choices=["1", "3", "kill", "inbound"], help="run one scenario")
+    parser.add_argument("--seconds", action="store_true", help="also print posts and 429s in each second")
     args = parser.parse_args(argv)
     count = 3_000 if args.quick else 30_000
     problem = databases.postgres_reachable()
@@ -264,6 +287,9 @@ def main(argv: list[str] | None = None) -> int:
             inbound = draining.run_inbound(url, count, logs, RATE, FAKE_BURST)
     finally:
         databases.drop_postgres_database(url)
+    if args.seconds:
+        for row in rows:
+            print(histogram(row))
     print(table(rows))
     if inbound is not None:
         print(draining.render(inbound))
