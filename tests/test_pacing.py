@@ -56,7 +56,7 @@ def test_the_strictest_window_sets_the_spacing_so_no_window_is_ever_exceeded():
 def test_the_rate_grows_while_accepted_and_is_cut_once_per_429():
     profile = PaceProfile(start=5.0, ceiling=100.0, burst=5)
     state = PaceState("t:1")
-    for second in range(20):  # slow start: half again a second while the budget is what holds messages back
+    for second in range(20):  # slow start: doubling each second while the budget is what holds messages back
         throttle.adapt(state, profile, float(second), accepted=int(throttle.rate_of(state, profile)), saturated=True,
                        retry_after=None)
     assert throttle.rate_of(state, profile) == 100.0  # never above the ceiling
