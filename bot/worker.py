@@ -122,7 +122,15 @@ class DeliveryWorker:
     async def run_once(self) -> int:
         """Claim one fair batch of the rows that can be sent now and send them; returns how many were claimed."""
         claimed, posting = await self.claim_batch()
-        await posting
+        stop = asyncio.Event()
+        heartbeat = asyncio.ensure_future(self._heartbeat(stop))  # a slow platform must not outlast the leases
+        try:
+            await posting
+        finally:
+            stop.set()
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         return claimed
 
     async def claim_batch(self) -> tuple[int, Awaitable[None]]:

@@ -8,6 +8,7 @@ the next worker within seconds, while its broadcast rows still wait out their le
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import time
 from collections import Counter
@@ -16,12 +17,15 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
+from app import create_worker_runtime
 from bot.claims import claim_for_tenant, renew_leases
 from bot.db import Database, sync_url
 from bot.messages import Message, Text, compose
 from bot.models import Delivery, Lane, TargetKind, utcnow
 from bot.outbox import INTERACTIVE_LEASE, LEASE, Outgoing, enqueue_all
+from bot.worker import DeliveryWorker
 from tests import databases
+from tests.conftest import make_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.workers import (
     Process,
@@ -71,6 +75,50 @@ async def test_interactive_rows_get_the_short_lease_and_the_heartbeat_renews_eac
             assert abs((until.replace(tzinfo=dt.UTC) - (later + expected)).total_seconds()) < 0.01, lane
     finally:
         await db.close()
+
+
+def test_a_worker_stalled_past_its_leases_posts_nothing_and_the_rows_go_out_once_after_reconciling(database_url):
+    users = member_ids(5)
+    seed_tenant_and_members(database_url, users)
+
+    async def enqueue() -> None:
+        db = Database(database_url)
+        try:
+            async with db.transaction() as session:
+                await enqueue_all(session, [Outgoing(1, f"kudos:{uid}", TargetKind.MEMBER, uid, MESSAGE)
+                                            for uid in users])
+        finally:
+            await db.close()
+
+    asyncio.run(enqueue())
+    with FakeSlack() as fake:
+        settings = make_settings(database_url, fake.url, FIVEFOLD_SLACK_RATE_PER_SECOND=100.0)
+
+        async def run() -> tuple[int, int]:
+            runtime = create_worker_runtime(settings)
+            worker = DeliveryWorker(runtime.db, runtime.ports, poll=0.05, lease=dt.timedelta(seconds=0.8))
+            try:
+                claimed, posting = await worker.claim_batch()
+                time.sleep(1.0)  # noqa: ASYNC251 - the event loop stalls (CPU starved, a pause): no heartbeat
+                await posting
+                posted_after_stall = len(fake.calls_to("chat.postMessage"))
+                deadline = time.monotonic() + 20
+                while status_counts(database_url) != {"sent": len(users)} and time.monotonic() < deadline:
+                    await worker.run_once()  # reclaims the expired rows, reconciles, then sends
+                    await asyncio.sleep(0.05)
+                return claimed, posted_after_stall
+            finally:
+                await runtime.ports["slack"].close()  # type: ignore[attr-defined]
+                await runtime.db.close()
+
+        claimed, posted_after_stall = asyncio.run(run())
+        received = Counter({channel: len(kept) for channel, kept in fake.messages.items()})
+        history = fake.calls_to("conversations.history")
+    assert claimed == len(users)
+    assert posted_after_stall == 0  # nothing posted on a lease another worker might already have taken
+    assert status_counts(database_url) == {"sent": len(users)}
+    assert all(received[fake.dm_channel(uid)] == 1 for uid in users)
+    assert history  # the rows came back with their attempt counted: looked for before posting
 
 
 @pytest.mark.timeout(90)

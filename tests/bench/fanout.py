@@ -112,11 +112,18 @@ class Row:
     kudos_p50: float
     kudos_p99: float
     seconds: list[tuple[int, int]]  # (posts, 429s) in each second from `send_now` on
+    calls: int  # chat.postMessage calls, answered 429 or not (kudos DMs included)
 
 
     @property
     def fraction(self) -> float:
         return self.achieved / RATE
+
+    @property
+    def busiest_5s(self) -> float:
+        """The highest rate over any 5 whole seconds (within one budget: at most the limit, plus a burst)."""
+        posts = [sent for sent, _ in self.seconds]
+        return max((sum(posts[i:i + 5]) / 5 for i in range(max(1, len(posts) - 4))), default=0.0)
 
 
 class Kudos(threading.Thread):
@@ -211,7 +218,7 @@ def run_scenario(name: str, url: str, count: int, workers: int, kill_at: int | N
         delays = kudos.delays(fake.kudos_at)
         return Row(name, count, achieved, 1000 * cpu / count, fake.rate_limit.limited, duplicates,
                    max(unsent, missing), wall, busiest, percentile(delays, 0.5), percentile(delays, 0.99),
-                   per_second(started, fake.sent_at, fake.limited_at))
+                   per_second(started, fake.sent_at, fake.limited_at), len(fake.calls_to("chat.postMessage")))
 
 
 def per_second(start: float, sent: list[float], limited: list[float]) -> list[tuple[int, int]]:
@@ -231,19 +238,23 @@ def histogram(row: Row) -> str:
 
 def table(rows: list[Row]) -> str:
     header = (
-        f"{'scenario':<27} {'DMs':>6} {'rate/s':>8} {'of allowed':>10} {'max in 1 s':>10} {'CPU s/1000':>10} "
-        f"{'429/1000':>8} {'kudos p50':>9} {'kudos p99':>9} {'dups':>5} {'misses':>6} {'wall s':>7}"
+        f"{'scenario':<27} {'DMs':>6} {'rate/s':>8} {'of allowed':>10} {'max in 1 s':>10} {'max 5 s/s':>9} "
+        f"{'CPU s/1000':>10} "
+        f"{'429/1000':>8} {'429 %calls':>10} {'kudos p50':>9} {'kudos p99':>9} {'dups':>5} {'misses':>6} {'wall s':>7}"
     )
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
             f"{r.scenario:<27} {r.messages:>6} {r.achieved:>8.1f} {r.fraction:>9.1%} {r.busiest_second:>10} "
-            f"{r.cpu_per_1000:>10.2f} {1000 * r.limited / r.messages:>8.1f} {r.kudos_p50:>8.2f}s "
+            f"{r.busiest_5s:>9.1f} "
+            f"{r.cpu_per_1000:>10.2f} {1000 * r.limited / r.messages:>8.1f} {r.limited / max(1, r.calls):>10.2%} "
+            f"{r.kudos_p50:>8.2f}s "
             f"{r.kudos_p99:>8.2f}s {r.duplicates:>5} {r.misses:>6} {r.wall:>7.1f}"
         )
     lines.append(
         f"baseline: the fake allows {RATE:.0f} msgs/s per workspace (burst {FAKE_BURST}), 1 msg/s per channel, "
-        f"unannounced; default settings. Targets: >= {TARGET:.0%} of allowed, < 20 429s per 1,000, "
+        f"unannounced; default settings. Targets: >= {TARGET:.0%} of allowed, < 20 429s per 1,000 messages "
+        "(< 2 % of calls), "
         "kudos p99 < 5 s, 0 duplicates, 0 misses, 3 workers within one budget"
     )
     return "\n".join(lines)
