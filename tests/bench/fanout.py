@@ -49,7 +49,8 @@ from bot.messages import Message, Text, compose
 from bot.models import Delivery, Lane, utcnow
 from tests import databases
 from tests.bench import draining
-from tests.fakes.slack_api import FakeSlack, RateLimit, Scripted
+from tests.bench.keepalive import KeepAliveSlack
+from tests.fakes.slack_api import RateLimit, Scripted
 from tests.workers import (
     Process,
     kill_all,
@@ -69,7 +70,7 @@ SCENARIO_TIMEOUT = 600.0
 KUDOS_EVERY = 1.0  # seconds between kudos DMs added during the broadcast
 
 
-class TimedSlack(FakeSlack):
+class TimedSlack(KeepAliveSlack):
     """The fake Slack API, also noting when each successful post was answered."""
 
     def __init__(self) -> None:
