@@ -28,7 +28,7 @@ from bot.throttle import PaceProfile, windows_of
 
 log = structlog.get_logger(__name__)
 
-BATCH = 50  # rows claimed per pass at most (shared between the tenants with due rows)
+BATCH = 100  # rows claimed per pass at most (shared between the tenants with due rows)
 PIPELINE = 3  # batches posting at once while the next is claimed
 MIN_IDLE = 0.02  # seconds an idle pass waits at least
 FORGET_EVERY = 300.0  # seconds between clean-ups of idle conversations' pacing state

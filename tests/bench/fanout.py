@@ -39,6 +39,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, cast
 
@@ -114,6 +115,7 @@ class Row:
     kudos_p99: float
     seconds: list[tuple[int, int]]  # (posts, 429s) in each second from `send_now` on
     calls: int  # chat.postMessage calls, answered 429 or not (kudos DMs included)
+    silence: float  # the longest time without a successful post, first to last (a restart shows here)
 
 
     @property
@@ -219,7 +221,8 @@ def run_scenario(name: str, url: str, count: int, workers: int, kill_at: int | N
         delays = kudos.delays(fake.kudos_at)
         return Row(name, count, achieved, 1000 * cpu / count, fake.rate_limit.limited, duplicates,
                    max(unsent, missing), wall, busiest, percentile(delays, 0.5), percentile(delays, 0.99),
-                   per_second(started, fake.sent_at, fake.limited_at), len(fake.calls_to("chat.postMessage")))
+                   per_second(started, fake.sent_at, fake.limited_at), len(fake.calls_to("chat.postMessage")),
+                   max((b - a for a, b in pairwise(times)), default=0.0))
 
 
 def per_second(start: float, sent: list[float], limited: list[float]) -> list[tuple[int, int]]:
@@ -241,7 +244,7 @@ def table(rows: list[Row]) -> str:
     header = (
         f"{'scenario':<27} {'DMs':>6} {'rate/s':>8} {'of allowed':>10} {'max in 1 s':>10} {'max 5 s/s':>9} "
         f"{'CPU s/1000':>10} "
-        f"{'429/1000':>8} {'429 %calls':>10} {'kudos p50':>9} {'kudos p99':>9} {'dups':>5} {'misses':>6} {'wall s':>7}"
+        f"{'429/1000':>8} {'429 %calls':>10} {'kudos p50':>9} {'kudos p99':>9} {'silence':>7} {'dups':>5} {'misses':>6} {'wall s':>7}"
     )
     lines = [header, "-" * len(header)]
     for r in rows:
@@ -250,7 +253,7 @@ def table(rows: list[Row]) -> str:
             f"{r.busiest_5s:>9.1f} "
             f"{r.cpu_per_1000:>10.2f} {1000 * r.limited / r.messages:>8.1f} {r.limited / max(1, r.calls):>10.2%} "
             f"{r.kudos_p50:>8.2f}s "
-            f"{r.kudos_p99:>8.2f}s {r.duplicates:>5} {r.misses:>6} {r.wall:>7.1f}"
+            f"{r.kudos_p99:>8.2f}s {r.silence:>6.1f}s {r.duplicates:>5} {r.misses:>6} {r.wall:>7.1f}"
         )
     lines.append(
         f"baseline: the fake allows {RATE:.0f} msgs/s per workspace (burst {FAKE_BURST}), 1 msg/s per channel, "
