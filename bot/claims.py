@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, text, update
+from sqlalchemy import bindparam, case, literal, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot.db import dialect_of
-from bot.models import Delivery, DeliveryStatus, UTCDateTime
-from bot.outbox import LEASE
+from bot.models import Delivery, DeliveryStatus, Lane, UTCDateTime
+from bot.outbox import INTERACTIVE_LEASE, LEASE
 
 # The tenants with due pending rows, one index probe each (a "skip scan" over ix_delivery_tenant_due):
 # never a scan of a long backlog.
@@ -39,7 +39,7 @@ async def claim_for_tenant(
 
     Claiming per tenant is what makes the outbox fair: one tenant's backlog never
     stands in front of another's rows. Rows another worker is claiming are skipped
-    (SKIP LOCKED on PostgreSQL).
+    (SKIP LOCKED on PostgreSQL). Interactive rows get the shorter lease (`lane_lease`).
     """
     if limit <= 0:
         return []
@@ -55,7 +55,7 @@ async def claim_for_tenant(
     rows = (await session.execute(query)).scalars().all()
     for delivery in rows:
         delivery.status = DeliveryStatus.IN_FLIGHT.value
-        delivery.lease_until = now + lease
+        delivery.lease_until = now + lane_lease(delivery.lane, lease)
         delivery.attempts += 1
     return rows
 
@@ -73,9 +73,18 @@ async def reclaim_expired(session: AsyncSession, *, now: dt.datetime) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def renew_leases(session: AsyncSession, delivery_ids: Sequence[int], *, until: dt.datetime) -> None:
-    """Extend the leases of deliveries this worker still holds (its heartbeat)."""
+def lane_lease(lane: str, lease: dt.timedelta = LEASE) -> dt.timedelta:
+    """How long a claimed row of `lane` is leased: interactive rows at most INTERACTIVE_LEASE."""
+    return min(lease, INTERACTIVE_LEASE) if lane == Lane.INTERACTIVE.value else lease
+
+
+async def renew_leases(session: AsyncSession, delivery_ids: Sequence[int], *, now: dt.datetime,
+                       lease: dt.timedelta = LEASE) -> None:
+    """Extend the leases of deliveries this worker still holds (its heartbeat), each by its lane's lease."""
     if delivery_ids:
+        interactive = col(Delivery.lane) == Lane.INTERACTIVE.value
+        short, long = now + lane_lease(Lane.INTERACTIVE.value, lease), now + lease
+        until = case((interactive, literal(short, UTCDateTime())), else_=literal(long, UTCDateTime()))
         await session.execute(
             update(Delivery)
             .where(col(Delivery.id).in_(delivery_ids), col(Delivery.status) == DeliveryStatus.IN_FLIGHT.value)

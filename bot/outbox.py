@@ -22,6 +22,9 @@ from bot.models import Delivery, DeliveryStatus, Lane, TargetKind, UTCDateTime, 
 # worker reclaims them (reconciling with the platform before re-sending).
 # FIVEFOLD_DELIVERY_LEASE_SECONDS sets it (Settings.delivery_lease_seconds).
 LEASE = dt.timedelta(seconds=15)
+# Interactive rows (a person is waiting) are leased this long at most, and the heartbeat renews
+# every third of it: a dead worker's kudos DM is back in the queue within seconds, not the lease.
+INTERACTIVE_LEASE = dt.timedelta(seconds=3)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from bot.metrics import SEND_RATE
 from bot.pace_store import PaceState, PaceStore
 from bot.throttle import PaceProfile, Window
 
-HORIZON = 0.25  # seconds: a message whose slot is nearer than this is sent at its slot, not handed back
+HORIZON = 0.5  # seconds: a message whose slot is nearer than this is sent at its slot, not handed back
 
 
 @dataclass(frozen=True)

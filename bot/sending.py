@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import random
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,9 +48,9 @@ class BatchSender:
     """Sends one tenant's batch: reconciles rows that may have gone out, then paces the rest."""
 
     def __init__(self, tenant: Tenant, port: PlatformPort | None, pacer: Pacer, budget: Budget,
-                 recorder: Recorder, tally: SendTally) -> None:
+                 recorder: Recorder, tally: SendTally, may_send: Callable[[int], bool] = lambda _: True) -> None:
         self.tenant, self.port, self.pacer, self.budget = tenant, port, pacer, budget
-        self.recorder, self.tally = recorder, tally
+        self.recorder, self.tally, self.may_send = recorder, tally, may_send
         self.in_flight = asyncio.Semaphore(SENDS_IN_FLIGHT)
 
     async def prepare(self, rows: list[Delivery], gone: set[int]) -> list[Awaitable[None]]:
@@ -109,6 +109,9 @@ class BatchSender:
             held = self.pacer.paused_for(self.budget)
             if held:  # a 429 came back since this slot was given: no call until Retry-After has passed
                 await self.recorder.add(release(delivery, held, "ratelimited"))
+                return
+            if delivery.id is None or not self.may_send(delivery.id):  # the lease ran (nearly) out: leave it
+                log.warning("delivery.lease_lost", delivery=delivery.id)
                 return
             result = await port.send(self.tenant, delivery, Message.model_validate(delivery.message))
         if result.outcome is Outcome.SENT:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from bot.pace_store import PaceState
 
-SLOW_START = 0.5  # before the first 429 the rate grows by half of itself per second of full sending
+SLOW_START = 1.0  # before the first 429 the rate doubles per second of full sending
 FIRST_CUT = 0.6  # the first 429 ends that growth: it overshot by up to half
 INCREASE = 1.5  # after it, by this many messages a second per second
 CUT = 0.9  # every later 429 cuts the rate to this fraction

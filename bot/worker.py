@@ -19,7 +19,7 @@ from sqlmodel import col, select
 
 from bot import claims, outbox
 from bot.db import Database
-from bot.models import Delivery, Member, Tenant, utcnow
+from bot.models import Delivery, Lane, Member, Tenant, utcnow
 from bot.pace_store import pace_store
 from bot.pacer import Budget, Pacer
 from bot.platform import PlatformPort
@@ -28,7 +28,7 @@ from bot.throttle import PaceProfile, windows_of
 
 log = structlog.get_logger(__name__)
 
-BATCH = 50  # rows claimed per pass at most (shared between the tenants with due rows)
+BATCH = 100  # rows claimed per pass at most (shared between the tenants with due rows)
 PIPELINE = 3  # batches posting at once while the next is claimed
 MIN_IDLE = 0.02  # seconds an idle pass waits at least
 FORGET_EVERY = 300.0  # seconds between clean-ups of idle conversations' pacing state
@@ -45,7 +45,9 @@ class DeliveryWorker:
         self.poll = poll
         self.lease = lease
         self.pacer = pacer or Pacer(pace_store(db))
-        self.held: set[int] = set()  # ids of the rows this worker holds: their leases are renewed
+        # the rows this worker holds (their leases are renewed): id → (lease seconds, when it runs out,
+        # monotonic, as this worker knows it)
+        self.held: dict[int, tuple[float, float]] = {}
         self.idle_for = poll  # how long the last pass says the worker may wait before the next
         self.wakeup = asyncio.Event()
 
@@ -86,24 +88,49 @@ class DeliveryWorker:
                 await heartbeat
 
     async def _heartbeat(self, stop: asyncio.Event) -> None:
-        """Renew the held rows' leases every third of a lease; now and then forget idle conversations."""
-        every = max(0.2, self.lease.total_seconds() / 3)
+        """Renew the held rows' leases every third of the shortest lease; now and then forget idle
+        conversations."""
+        every = max(0.2, claims.lane_lease(Lane.INTERACTIVE.value, self.lease).total_seconds() / 3)
         forgotten = time.monotonic()
         while not stop.is_set():
             await asyncio.sleep(every)
             try:
-                async with self.db.transaction() as session:
-                    await claims.renew_leases(session, sorted(self.held), until=utcnow() + self.lease)
+                await self.renew()
                 if time.monotonic() - forgotten > FORGET_EVERY:
                     await self.pacer.forget_idle_conversations()
                     forgotten = time.monotonic()
             except Exception:
                 log.exception("worker.heartbeat_failed")
 
+    async def renew(self) -> None:
+        """Renew the leases of every row this worker holds (each by its lane's lease)."""
+        ids, started = sorted(self.held), time.monotonic()
+        if not ids:
+            return
+        async with self.db.transaction() as session:
+            await claims.renew_leases(session, ids, now=utcnow(), lease=self.lease)
+        for delivery_id in ids:
+            if (held := self.held.get(delivery_id)) is not None:
+                self.held[delivery_id] = (held[0], started + held[0])
+
+    def may_send(self, delivery_id: int) -> bool:
+        """True while the row's lease has at least a quarter left: a worker stalled past its heartbeat
+        sends nothing another worker may already have reclaimed (that one reconciles, then sends)."""
+        held = self.held.get(delivery_id)
+        return held is not None and held[1] - time.monotonic() > held[0] / 4
+
     async def run_once(self) -> int:
         """Claim one fair batch of the rows that can be sent now and send them; returns how many were claimed."""
         claimed, posting = await self.claim_batch()
-        await posting
+        stop = asyncio.Event()
+        heartbeat = asyncio.ensure_future(self._heartbeat(stop))  # a slow platform must not outlast the leases
+        try:
+            await posting
+        finally:
+            stop.set()
+            heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await heartbeat
         return claimed
 
     async def claim_batch(self) -> tuple[int, Awaitable[None]]:
@@ -112,7 +139,7 @@ class DeliveryWorker:
         The budget is taken before this returns, so the next batch can be claimed while this one posts.
         """
         await self._after_requests()
-        now = utcnow()
+        now, started = utcnow(), time.monotonic()
         async with self.db.transaction() as session:
             await claims.reclaim_expired(session, now=now)
             tenant_ids = await claims.due_tenants(session, now=now)
@@ -130,13 +157,17 @@ class DeliveryWorker:
                 for tenant_id in tenants
             }
         claimed = [row.id for rows in batch.values() for row in rows if row.id is not None]
-        self.held.update(claimed)
+        for row in (row for rows in batch.values() for row in rows):
+            if row.id is not None:
+                lease = claims.lane_lease(row.lane, self.lease).total_seconds()
+                self.held[row.id] = (lease, started + lease)
         try:
             # a tenant whose claim its budget cut short has a backlog: the budget holds it back
             posting = [await self._prepare_tenant(tenants[tid], budgets[tid], rows, room[tid] < share)
                        for tid, rows in batch.items() if rows]
         except BaseException:
-            self.held.difference_update(claimed)
+            for delivery_id in claimed:
+                self.held.pop(delivery_id, None)
             raise
         return len(claimed), self._finish(posting, claimed)
 
@@ -144,7 +175,8 @@ class DeliveryWorker:
         try:
             await asyncio.gather(*posting)
         finally:
-            self.held.difference_update(claimed)
+            for delivery_id in claimed:
+                self.held.pop(delivery_id, None)
 
     def _budget(self, tenant: Tenant) -> Budget:
         port = self.ports.get(tenant.platform)
@@ -159,7 +191,8 @@ class DeliveryWorker:
         """Reconcile and pace one tenant's rows now; returns the posting of those that go."""
         recorder = Recorder(self.db)
         tally = SendTally(saturated=held_back)
-        sender = BatchSender(tenant, self.ports.get(tenant.platform), self.pacer, budget, recorder, tally)
+        sender = BatchSender(tenant, self.ports.get(tenant.platform), self.pacer, budget, recorder, tally,
+                             self.may_send)
         try:
             gone = await self._deactivated([d.member_id for d in rows if d.member_id is not None])
             posts = await sender.prepare(rows, gone)

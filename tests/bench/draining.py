@@ -21,7 +21,8 @@ from bot.db import Database
 from tests import databases
 from tests.bench.common import user_ids
 from tests.bench.inbound import Plan, Server, clean_environment, fivefold_command, run_load
-from tests.fakes.slack_api import FakeSlack, RateLimit
+from tests.bench.keepalive import KeepAliveSlack
+from tests.fakes.slack_api import RateLimit
 from tests.slack_requests import SIGNING_SECRET
 from tests.workers import member_ids, seed_tenant_and_members, send_now, status_counts
 
@@ -69,7 +70,7 @@ def run_inbound(url: str, backlog: int, logs: Path, rate: float, burst: int) -> 
     """Serve Fivefold, measure inbound p99 with an empty outbox, then with `backlog` deliveries draining."""
     databases.truncate_postgres(url)
     seed_tenant_and_members(url, member_ids(backlog))
-    with FakeSlack() as fake:
+    with KeepAliveSlack() as fake:
         fake.rate_limit = RateLimit(rate, burst, per_channel=1.0)
         for uid in user_ids(PLAN.users):
             fake.add_user(uid, f"Bench {uid[-5:]}", tz="Europe/Warsaw", locale="en-US")
