@@ -109,6 +109,12 @@ def scalar(engine: Engine, query: str, **params: Any) -> Any:
         return conn.execute(text(query), params).scalar()
 
 
+def column(engine: Engine, query: str, **params: Any) -> list[Any]:
+    """The first column of every row of a SQL query (the connection is closed again)."""
+    with engine.connect() as conn:
+        return [row[0] for row in conn.execute(text(query), params)]
+
+
 ALICE, BOB, CAROL, DAVE = "U0ALICE01", "U0BOB0001", "U0CAROL01", "U0DAVE001"
 ROBOT, GONE = "U0ROBOT01", "U0GONE001"
 

@@ -28,6 +28,8 @@ def test_an_answer_in_the_dm_is_an_interactive_delivery_added_once(slack, fake_s
     for retry in (None, 1, 2):
         assert slack.event(dm("stats"), event_id="Ev0DMSTATS1", retry=retry).status_code == 200
     wait_until(lambda: posts_to(fake_slack, DM), message="the answer in the DM")
+    # the worker records the post after Slack's answer: wait for its commit, not only for the post
+    wait_until(lambda: scalar(sql, "select status from delivery") == "sent", message="the delivery recorded as sent")
     row = scalar(sql, "select target_kind || ' ' || target_id || ' ' || lane || ' ' || status || ' ' || dedupe_key "
                       "from delivery")
     assert row == f"channel {DM} interactive sent slack:reply:dm:Ev0DMSTATS1"

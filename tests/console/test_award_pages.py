@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import text
 
 from bot.console.models import ConsoleRole
-from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar
+from tests.conftest import ALICE, BOB, CAROL, DAVE, column, scalar
 from tests.console.conftest import csrf_of, signed_in
 from tests.programme.helpers import view_submission
 from tests.slack_requests import SlackSender
@@ -68,8 +68,7 @@ def test_an_admin_creates_a_cycle_in_its_zone_and_bad_windows_change_nothing(con
     opens = scalar(sql, "select nominations_open from award_cycle")
     stored = opens if isinstance(opens, dt.datetime) else dt.datetime.fromisoformat(str(opens))
     assert stored.replace(tzinfo=dt.UTC) == now - dt.timedelta(hours=1)  # Warsaw wall-clock, stored as UTC
-    assert [name for (name,) in sql.connect().exec_driver_sql(
-        "select name from award_category order by position")] == ["Customer hero", "Best newcomer"]
+    assert column(sql, "select name from award_category order by position") == ["Customer hero", "Best newcomer"]
     listing = admin.get("/admin/awards").text
     assert "CX Awards &lt;2026&gt;" in listing and "nominations open" in listing and ZONE in listing
     assert scalar(sql, "select action from console_audit where action like 'award.%'") == "award.created"

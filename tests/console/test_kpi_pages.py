@@ -6,7 +6,7 @@ import httpx
 from sqlalchemy import text
 
 from bot.console.models import ConsoleRole
-from tests.conftest import ALICE, scalar
+from tests.conftest import ALICE, column, scalar
 from tests.console.conftest import csrf_of, signed_in
 
 NAME = "<i>First</i> reply time"
@@ -53,7 +53,7 @@ def test_an_admin_adds_a_kpi_enters_values_and_a_comment_and_sees_status_and_tre
     assert page.count('<svg role="img"') == 2
     assert f'action="/admin/kpis/{computed_id}/value"' not in page  # computed: shown, not editable
     assert f'action="/admin/kpis/{kpi_id}/value"' in page
-    actions = [a for (a,) in sql.connect().execute(text("select action from console_audit where action like 'kpi.%' order by id"))]
+    actions = column(sql, "select action from console_audit where action like 'kpi.%' order by id")
     assert actions == ["kpi.created", "kpi.created", "kpi.value_entered", "kpi.value_entered", "kpi.commented"]
 
 

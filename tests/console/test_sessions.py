@@ -8,11 +8,12 @@ from sqlalchemy import text
 from bot.console.models import ConsoleRole
 from tests.conftest import scalar
 from tests.console.conftest import csrf_of, signed_in
+from tests.http_clients import http_client
 
 
 def stolen_copy(console, client: httpx.Client) -> httpx.Client:
     """Another browser holding a copy of `client`'s session cookie."""
-    thief = httpx.Client(base_url=console.base_url, timeout=30)
+    thief = http_client(base_url=console.base_url, timeout=30)
     thief.cookies.set("fivefold_console", client.cookies["fivefold_console"])
     return thief
 

@@ -10,6 +10,7 @@ from tests.conftest import ALICE, BOB, CAROL, scalar
 from tests.console.conftest import csrf_of, signed_in
 from tests.console.test_survey_pages import survey_with_round
 from tests.engage.conftest import admin_key, write_responses
+from tests.http_clients import http_client
 from tests.slack_requests import SlackSender
 
 LIMITS = {"kudos_daily_allowance": "", "kudos_emoji": "", "anonymity_threshold": ""}
@@ -61,7 +62,7 @@ def test_the_anonymity_threshold_suppresses_results_at_the_tenants_value(console
     assert "suppressed: fewer than 5 respondents" in admin.get(f"/admin/surveys/{survey_id}").text
     assert save_limits(admin, anonymity_threshold="3").status_code == 303
     assert "suppressed: fewer than" not in admin.get(f"/admin/surveys/{survey_id}").text
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {admin_key(url)}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {admin_key(url)}"})
     assert api.get(f"/api/v1/surveys/{survey_id}/results").json()["anonymity_threshold"] == 3
     assert save_limits(admin, anonymity_threshold="8").status_code == 303
     assert "suppressed: fewer than 8 respondents" in admin.get(f"/admin/surveys/{survey_id}").text
@@ -111,7 +112,7 @@ def test_channels_are_the_programme_settings_the_api_serves(console, sql):
         "review_channel": "C0REVIEW", "leadership_channel": "C0LEAD"})
     assert saved.status_code == 303
     url = console.settings.database_url
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {admin_key(url)}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {admin_key(url)}"})
     programme = api.get("/api/v1/settings/programme").json()
     assert programme["announcement_channel"] == "C0NEWS" and programme["stories_channels"] == ["C0STORY1", "C0STORY2"]
     assert programme["review_channel"] == "C0REVIEW" and programme["leadership_channel"] == "C0LEAD"
@@ -127,7 +128,7 @@ def test_channels_are_the_programme_settings_the_api_serves(console, sql):
 
 def test_the_admin_api_reads_and_sets_the_limits(console, sql):
     url = console.settings.database_url
-    api = httpx.Client(base_url=console.base_url, headers={"Authorization": f"Bearer {admin_key(url)}"})
+    api = http_client(base_url=console.base_url, headers={"Authorization": f"Bearer {admin_key(url)}"})
     limits = api.get("/api/v1/settings/limits").json()
     assert limits["in_force"] == {"kudos_daily_allowance": 5, "kudos_emoji": "raised_hands", "anonymity_threshold": 5}
     assert limits["own"] == {"kudos_daily_allowance": None, "kudos_emoji": None, "anonymity_threshold": None}

@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import text
 
 from bot.console.models import ConsoleRole
-from tests.conftest import scalar
+from tests.conftest import column, scalar
 from tests.console.conftest import csrf_of, signed_in
 from tests.console.test_survey_pages import survey_with_round
 from tests.engage.conftest import write_responses
@@ -63,8 +63,7 @@ def test_an_admin_creates_surveys_from_a_template_and_from_scratch_and_opens_a_r
     assert scalar(sql, "select closed_at from survey_round") is not None
     assert admin.post(close, data={"csrf": csrf}).status_code == 409
     assert "Close this round now" not in admin.get(f"/admin/surveys/{survey_id}").text
-    actions = [a for (a,) in sql.connect().execute(text(
-        "select action from console_audit where action like 'survey.%' order by id"))]
+    actions = column(sql, "select action from console_audit where action like 'survey.%' order by id")
     assert actions == ["survey.created", "survey.created", "survey.sent_now", "survey.round_closed"]
 
 
