@@ -65,8 +65,9 @@ def users(count: int) -> list[str]:
     return [f"U0ANS{index:05d}" for index in range(count)]
 
 
-def seed(url: str, people: list[str]) -> int:
-    """Tenant, members, a one-question survey and an open round inviting everyone; the round id."""
+def seed(url: str, people: list[str], *, baseline_table: bool = True) -> int:
+    """Tenant, members, a one-question survey and an open round inviting everyone (and, unless
+    `baseline_table` is False, the baseline app's table); the round id."""
     engine = create_engine(sync_url(url))
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO tenant (platform, external_id, name, default_locale, default_timezone, "
@@ -83,7 +84,8 @@ def seed(url: str, people: list[str]) -> int:
                           "VALUES (1, 1, 'bench', CURRENT_TIMESTAMP, '2099-01-01 00:00:00', :n)"), {"n": len(people)})
         conn.execute(text("INSERT INTO survey_participation (round_id, member_id, invited_at, responded, "
                           "reminders_sent) SELECT 1, id, CURRENT_TIMESTAMP, false, 0 FROM member"))
-        conn.execute(text(TABLE_DDL[engine.dialect.name]))
+        if baseline_table:
+            conn.execute(text(TABLE_DDL[engine.dialect.name]))
     engine.dispose()
     return 1
 
