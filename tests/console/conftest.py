@@ -16,6 +16,7 @@ from bot.console.users import create_login_link, ensure_user
 from bot.db import Database
 from bot.models import utcnow
 from tests.conftest import ALICE, BOB, CAROL, DAVE, Served, make_settings
+from tests.console.browser import launch
 from tests.console.fake_oidc import CLIENT_ID, CLIENT_SECRET, FakeOIDC
 from tests.fakes.slack_api import FakeSlack
 from tests.http_clients import http_client
@@ -90,3 +91,23 @@ def console(database_url: str, fake_slack: FakeSlack, fake_oidc: FakeOIDC) -> It
         for user in HUMANS:
             assert slack.command("/cx", "help", user=user).status_code == 200
         yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright, one per test module."""
+    yield from launch()
+
+
+@pytest.fixture
+def page(browser, console, fake_oidc):
+    """A browser page signed in as an admin through the fake OIDC provider (the landing page's button)."""
+    add_user(console.settings.database_url, "hr@example.com", ConsoleRole.ADMIN)
+    fake_oidc.email = "hr@example.com"
+    context = browser.new_context(base_url=console.base_url)
+    tab = context.new_page()
+    tab.goto("/")
+    tab.get_by_role("link", name="Sign in").click()
+    tab.wait_for_url("**/admin")
+    yield tab
+    context.close()

@@ -2,44 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 
-from bot.console.models import ConsoleRole
 from tests.conftest import BOB, scalar, wait_until
-from tests.console.browser import axe_source, check_accessibility, launch, wider_than_a_phone
-from tests.console.conftest import add_user
+from tests.console.browser import axe_source, check_accessibility, wider_than_a_phone
 from tests.console.test_review_pages import queue_story_and_application
 from tests.console.test_survey_pages import survey_with_round
 from tests.engage.conftest import write_responses
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launch()
-
-
-@pytest.fixture(scope="module")
 def axe() -> str:
     return axe_source()
-
-
-@pytest.fixture
-def page(browser, console, fake_oidc):
-    """A browser page signed in as an admin through the fake OIDC provider (the landing page's button)."""
-    add_user(console.settings.database_url, "hr@example.com", ConsoleRole.ADMIN)
-    fake_oidc.email = "hr@example.com"
-    context = browser.new_context(base_url=console.base_url)
-    tab = context.new_page()
-    tab.goto("/")
-    tab.get_by_role("link", name="Sign in").click()
-    tab.wait_for_url("**/admin")
-    yield tab
-    context.close()
 
 
 def create_campaign(page, name: str, text: str) -> None:

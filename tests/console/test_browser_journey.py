@@ -2,37 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
-
-from bot.console.models import ConsoleRole
 from tests.conftest import ALICE, BOB, scalar, wait_until
-from tests.console.browser import launch
-from tests.console.conftest import add_user
 from tests.console.test_review_pages import queue_story_and_application
 from tests.engage.conftest import ERIN, FRANK, press, submit
 from tests.slack_requests import SlackSender
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    yield from launch()
-
-
-@pytest.fixture
-def page(browser, console, fake_oidc):
-    """A browser page signed in as an admin through the fake OIDC provider."""
-    add_user(console.settings.database_url, "hr@example.com", ConsoleRole.ADMIN)
-    fake_oidc.email = "hr@example.com"
-    context = browser.new_context(base_url=console.base_url)
-    tab = context.new_page()
-    tab.goto("/")
-    tab.get_by_role("link", name="Sign in").click()
-    tab.wait_for_url("**/admin")
-    yield tab
-    context.close()
 
 
 def survey_invitations(fake_slack) -> dict[str, str]:
