@@ -7,6 +7,7 @@ line in `PROGRAMS` or `ADAPTERS`.
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from types import ModuleType
@@ -38,7 +39,8 @@ from bot.engine import Engine
 from bot.installation import Installation
 from bot.logs import configure_logging
 from bot.runtime import Runtime
-from bot.settings import Settings, get_settings
+from bot.settings import Role, Settings, get_settings
+from bot.worker_process import WorkerProcess
 
 # In this order: handlers that extend another program's reply come after it (Engage after Reward), help last.
 PROGRAMS: tuple[ModuleType, ...] = (
@@ -71,19 +73,30 @@ def build_runtime(installation: Installation) -> Runtime:
     return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The ASGI app `fivefold serve` runs (uvicorn factory)."""
+def create_app(settings: Settings | None = None, *, worker_process: bool = False) -> FastAPI:
+    """The ASGI app: the HTTP front, and the worker when `FIVEFOLD_ROLE=all`.
+
+    With `worker_process` (what `fivefold serve` asks for) and PostgreSQL, the worker runs
+    as a child process at a lower CPU priority instead of on the requests' event loop
+    (`bot.worker_process`); on SQLite it always runs in this process.
+    """
     settings = settings or get_settings()
     configure_logging(settings.log_format)
     installation = install(settings)
     runtime = build_runtime(installation)
+    child = WorkerProcess(os.environ) if (
+        worker_process and settings.role is Role.ALL and runtime.db.dialect == "postgresql") else None
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await runtime.start(settings.role)
+        await runtime.start(Role.WEB if child else settings.role)
+        if child:
+            await child.start()
         try:
             yield
         finally:
+            if child:
+                await child.stop()
             await runtime.stop()
 
     app = FastAPI(title="Fivefold", version="0.1.0", lifespan=lifespan)
@@ -101,6 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     mount_console(app, settings, installation.console)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The app `fivefold serve` runs (uvicorn factory): on PostgreSQL its worker is a child process."""
+    return create_app(worker_process=True)
 
 
 def create_worker_runtime(settings: Settings | None = None) -> Runtime:
@@ -148,7 +166,7 @@ async def seed_demo(settings: Settings) -> str:
     return f"demo tenant {tenant.name!r} ({tenant.platform}:{tenant.external_id}) is ready"
 
 
-build_cli(Composition(create_app=create_app, create_worker_runtime=create_worker_runtime,
+build_cli(Composition(create_app=create_served_app, create_worker_runtime=create_worker_runtime,
                       register_own_tenants=register_own_tenants, check_settings=check_settings,
                       seed_demo=seed_demo), install(None))
 

@@ -25,3 +25,8 @@ SEND_RATE = Gauge(
     "The outbox send rate found for each tenant (raised while the platform accepts, cut on 429).",
     ["tenant"],
 )
+OUTBOX = Gauge(
+    "fivefold_outbox_deliveries",
+    "Deliveries pending, in flight and failed, by platform and lane (read from the database at each scrape).",
+    ["platform", "lane", "status"],
+)

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 from sqlmodel import col, select
 
+from bot import wakeup
 from bot.db import dialect_of, upsert_insert
 from bot.messages import Message
 from bot.models import Delivery, DeliveryStatus, Lane, TargetKind, UTCDateTime, utcnow
@@ -62,7 +63,10 @@ async def enqueue_all(session: AsyncSession, outgoing: Sequence[Outgoing]) -> in
     now = utcnow()
     # executemany: SQLAlchemy batches the rows into one INSERT and reuses its compiled form
     result = await session.execute(_enqueue_statement(dialect_of(session)), [item.row(now) for item in outgoing])
-    return len(result.all())
+    added = len(result.all())
+    if added:
+        await wakeup.announce(session)  # workers in other processes wake when this commits
+    return added
 
 
 @functools.cache

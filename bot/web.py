@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import structlog
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from bot import shared_metrics
 from bot.db import Database, head_revision, within
+
+log = structlog.get_logger(__name__)
 
 READY_SECONDS = 1.5  # a database that does not answer within this is unreachable
 router = APIRouter()
@@ -58,6 +62,17 @@ async def readyz(request: Request) -> JSONResponse:
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics() -> Response:
-    """Prometheus metrics."""
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics, with the figures all processes share read from the database (`bot.shared_metrics`).
+
+    A database that does not answer within `READY_SECONDS` leaves those as they were.
+    """
+    await within(READY_SECONDS, _refresh_if_up(request.app.state.db))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+async def _refresh_if_up(db: Database) -> None:
+    try:
+        await shared_metrics.refresh(db)
+    except Exception:
+        log.warning("metrics.database_unavailable")

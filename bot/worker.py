@@ -25,6 +25,7 @@ from bot.pacer import Budget, Pacer
 from bot.platform import PlatformPort
 from bot.sending import BatchSender, Recorder, SendTally
 from bot.throttle import PaceProfile, windows_of
+from bot.wakeup import Listener
 
 log = structlog.get_logger(__name__)
 
@@ -50,6 +51,9 @@ class DeliveryWorker:
         self.held: dict[int, tuple[float, float]] = {}
         self.idle_for = poll  # how long the last pass says the worker may wait before the next
         self.wakeup = asyncio.Event()
+        # PostgreSQL: other processes' commits wake this worker (see `bot.wakeup`)
+        self.listener = (Listener(db.url, self.nudge, connect_timeout=db.timeouts.connect)
+                         if db.dialect == "postgresql" else None)
 
     def nudge(self) -> None:
         """Wake the worker now (new deliveries were committed in this process)."""
@@ -58,6 +62,7 @@ class DeliveryWorker:
     async def run_forever(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set; waits (until nudged) when nothing can be sent now."""
         heartbeat = asyncio.ensure_future(self._heartbeat(stop))
+        listening = asyncio.ensure_future(self._listen(stop))
         posting: set[asyncio.Future[None]] = set()
         try:
             while not stop.is_set():
@@ -83,9 +88,14 @@ class DeliveryWorker:
                     waiter.cancel()
         finally:
             await asyncio.gather(*posting, return_exceptions=True)
-            heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await heartbeat
+            for task in (heartbeat, listening):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    async def _listen(self, stop: asyncio.Event) -> None:
+        if self.listener is not None:
+            await self.listener.run(stop)
 
     async def _heartbeat(self, stop: asyncio.Event) -> None:
         """Renew the held rows' leases every third of the shortest lease; now and then forget idle

@@ -17,6 +17,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from bot import wakeup
 from bot.campaigns.audience import resolve_members
 from bot.campaigns.content import message_for
 from bot.campaigns.models import Campaign, Occurrence
@@ -89,6 +90,8 @@ async def materialise(
     for chunk in _chunks(rows):
         statement = _insert(session)(Delivery).values(chunk)
         await session.execute(statement.on_conflict_do_nothing(index_elements=["dedupe_key"]))
+    if rows:
+        await wakeup.announce(session)  # workers in other processes wake when this commits
     return await session.get(Occurrence, occurrence_id)
 
 
