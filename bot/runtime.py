@@ -11,7 +11,7 @@ import structlog
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.campaigns.scheduler import CampaignScheduler
+from bot.broadcasts.scheduler import BroadcastScheduler
 from bot.db import Database, upsert_insert
 from bot.engine import Engine
 from bot.members import MemberDirectory
@@ -34,7 +34,7 @@ class Runtime:
     engine: Engine
     ports: dict[str, PlatformPort] = field(default_factory=dict)
     worker: DeliveryWorker | None = None
-    scheduler: CampaignScheduler | None = None
+    scheduler: BroadcastScheduler | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -54,7 +54,7 @@ class Runtime:
             self.engine.on_commit.append(self.worker.nudge)
             self._spawn(self.worker.run_forever(self._stop))
             self._spawn(self._every(self.settings.member_sync_hours * 3600, self.sync_members))
-            self.scheduler = CampaignScheduler(
+            self.scheduler = BroadcastScheduler(
                 self.db, interval=self.settings.scheduler_interval_seconds, ticks=self.router.ticks
             )
             self.scheduler.on_work.append(self.worker.nudge)

@@ -13,9 +13,9 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from bot.api.keys import Role, create_api_key
-from bot.campaigns.materialise import materialise
-from bot.campaigns.models import Campaign
-from bot.campaigns.schedule import Slot
+from bot.broadcasts.materialise import materialise
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.schedule import Slot
 from bot.db import Database
 from bot.models import Tenant
 from tests.conftest import ALICE, BOB, CAROL, DAVE, GONE, ROBOT, scalar

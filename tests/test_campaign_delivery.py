@@ -8,10 +8,10 @@ from collections import Counter
 
 from sqlmodel import select
 
-from bot.campaigns.models import Campaign
-from bot.campaigns.scheduler import CampaignScheduler
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign, progress, send_now
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.scheduler import BroadcastScheduler
+from bot.broadcasts.schemas import CampaignIn
+from bot.broadcasts.service import create_campaign, progress, send_now
 from bot.db import Database
 from bot.models import Tenant
 from tests.conftest import ALICE, BOB, CAROL, DAVE, GONE, ROBOT, scalar, wait_until
@@ -92,7 +92,7 @@ def test_two_schedulers_ticking_materialise_each_slot_once(database_url, sql):
     asyncio.run(in_db(database_url, create))
 
     async def tick_twice() -> list[int]:
-        first, second = CampaignScheduler(Database(database_url)), CampaignScheduler(Database(database_url))
+        first, second = BroadcastScheduler(Database(database_url)), BroadcastScheduler(Database(database_url))
         try:
             counts = [await first.tick(now), await second.tick(now)]
             if first.db.dialect == "postgresql":

@@ -13,10 +13,10 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from app import cli
-from bot.campaigns.materialise import materialise
-from bot.campaigns.schedule import Slot
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign
+from bot.broadcasts.materialise import materialise
+from bot.broadcasts.schedule import Slot
+from bot.broadcasts.schemas import CampaignIn
+from bot.broadcasts.service import create_campaign
 from bot.db import Database
 from bot.models import Tenant
 from bot.settings import get_settings

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from app import create_worker_runtime
-from bot.campaigns.service import progress
+from bot.broadcasts.service import progress
 from bot.db import Database, sync_url
 from bot.models import Tenant, utcnow
 from bot.worker import DeliveryWorker
@@ -360,8 +360,8 @@ def test_scheduler_leader_killed_the_survivor_takes_over_and_each_slot_is_materi
 
 def add_recurring_campaign(url: str, name: str) -> int:
     """A campaign every minute, created three minutes ago (so there are slots to materialise now)."""
-    from bot.campaigns.schemas import CampaignIn
-    from bot.campaigns.service import create_campaign
+    from bot.broadcasts.schemas import CampaignIn
+    from bot.broadcasts.service import create_campaign
 
     async def create() -> int:
         db = Database(url)

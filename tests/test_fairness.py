@@ -119,8 +119,8 @@ async def _tenant_ids(database_url: str) -> dict[str, int]:
 
 
 async def _send_now(database_url: str, tenant_id: int) -> None:
-    from bot.campaigns.schemas import CampaignIn
-    from bot.campaigns.service import create_campaign, send_now
+    from bot.broadcasts.schemas import CampaignIn
+    from bot.broadcasts.service import create_campaign, send_now
     from bot.models import Tenant
     from tests.workers import CAMPAIGN
 

@@ -14,13 +14,13 @@ from sqlmodel import select
 
 from bot.api.keys import Role as KeyRole
 from bot.api.keys import create_api_key
-from bot.campaigns.materialise import SCHEDULE
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.planning import LEAD
-from bot.campaigns.schedule import slots_between
-from bot.campaigns.scheduler import CampaignScheduler
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign
+from bot.broadcasts.materialise import SCHEDULE
+from bot.broadcasts.models import Campaign, Occurrence
+from bot.broadcasts.planning import LEAD
+from bot.broadcasts.schedule import slots_between
+from bot.broadcasts.scheduler import BroadcastScheduler
+from bot.broadcasts.schemas import CampaignIn
+from bot.broadcasts.service import create_campaign
 from bot.db import Database
 from bot.models import Tenant, utcnow
 from tests.conftest import Served, make_settings
@@ -73,7 +73,7 @@ def test_a_tick_over_an_already_materialised_30000_member_campaign_resolves_no_a
                 [slot] = slots_between(SCHEDULE.validate_python(big.schedule), big.created_at, utcnow() + LEAD)
                 session.add(Occurrence(tenant_id=big.tenant_id, campaign_id=campaign_id, slot=slot.key,
                                        first_due_at=utcnow(), recipients=30_000))
-            scheduler = CampaignScheduler(db)
+            scheduler = BroadcastScheduler(db)
             with statements(db) as seen:
                 created = await scheduler.tick()
             await scheduler.leadership.release()
@@ -106,7 +106,7 @@ def test_a_campaign_that_cannot_be_materialised_is_marked_for_its_owner_and_bloc
                 owner = tenant.one()
                 assert owner.id is not None
                 key = (await create_api_key(session, tenant_id=owner.id, role=KeyRole.ANALYST, name="owner"))[1]
-            scheduler = CampaignScheduler(db)
+            scheduler = BroadcastScheduler(db)
             await scheduler.tick()
             await scheduler.tick()  # the failed ones rest; nothing raises
             await scheduler.leadership.release()

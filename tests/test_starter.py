@@ -8,8 +8,8 @@ import json
 
 from sqlmodel import col, select
 
-from bot.campaigns.models import Campaign
-from bot.campaigns.schemas import CampaignIn, Recurring
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.schemas import CampaignIn, Recurring
 from bot.db import Database
 from programs.campaigns.levers import Lever
 from programs.instruct.models import Lesson, Track

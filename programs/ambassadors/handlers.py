@@ -82,7 +82,7 @@ async def roster_command(ctx: Context, _command: Command) -> Reply:
 
 def register(router: Router) -> None:
     """Register the ambassador handlers and the `ambassadors` campaign audience."""
-    from bot.campaigns.audience import register_role_audience
+    from bot.broadcasts.audience import register_role_audience
 
     register_role_audience("ambassadors", ambassador_member_ids)
     router.on(Kind.COMMAND, "ambassador")(ambassador_command)

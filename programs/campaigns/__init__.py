@@ -1,7 +1,7 @@
 """Campaigns (Inform, Inspire, Instruct): messages HR plans for an audience on a schedule.
 
 The broadcast machinery they run on (audiences, schedules, occurrences, deliveries,
-the scheduler) is the engine's library, `bot.campaigns`; this program adds the
+the scheduler) is the engine's library, `bot.broadcasts`; this program adds the
 lever, the admin API, the console pages and the `campaigns`/`deliveries` commands.
 """
 

@@ -11,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import AdminKey, Principal, ReaderKey, SessionDep
 from bot.api.errors import ResourceId, conflict, invalid, not_found
-from bot.campaigns.audience import role_audience_available
-from bot.campaigns.models import Campaign
-from bot.campaigns.schemas import Ambassadors, Audience, MessageIn, Schedule
-from bot.campaigns.service import campaigns_of, create_campaign, deactivate_campaign, send_now, update_campaign
+from bot.broadcasts.audience import role_audience_available
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.schemas import Ambassadors, Audience, MessageIn, Schedule
+from bot.broadcasts.service import campaigns_of, create_campaign, deactivate_campaign, send_now, update_campaign
 from bot.models import Tenant
 from programs.campaigns.levers import Lever
 from programs.campaigns.schemas import CampaignIn, CampaignPatch

@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.service import campaigns_of, progress, send_now
+from bot.broadcasts.models import Campaign, Occurrence
+from bot.broadcasts.service import campaigns_of, progress, send_now
 from bot.cli.base import (
     MAX_ID,
     CommandError,

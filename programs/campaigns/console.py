@@ -11,8 +11,8 @@ from sqlmodel import col, select
 
 from bot.api.deps import SessionDep
 from bot.api.errors import ResourceId
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.service import (
+from bot.broadcasts.models import Campaign, Occurrence
+from bot.broadcasts.service import (
     campaigns_of,
     create_campaign,
     deactivate_campaign,
@@ -20,7 +20,7 @@ from bot.campaigns.service import (
     send_now,
     update_campaign,
 )
-from bot.campaigns.upcoming import audience_and_samples, next_sends
+from bot.broadcasts.upcoming import audience_and_samples, next_sends
 from bot.console.render import page
 from bot.console.session import AdminChange, AdminViewer, SignedIn, Viewer
 from bot.console.users import record

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from bot.campaigns.models import Campaign
+from bot.broadcasts.models import Campaign
 from programs.campaigns.schemas import CampaignIn
 
 FIELDS = ("name", "lever", "header", "text", "audience", "channel", "departments", "members", "days", "schedule", "at",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.campaigns import schemas as broadcast
+from bot.broadcasts import schemas as broadcast
 from programs.campaigns.levers import Lever
 
 

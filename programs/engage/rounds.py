@@ -14,10 +14,10 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.campaigns.audience import resolve_members
-from bot.campaigns.materialise import AUDIENCE, skip_reason
-from bot.campaigns.schedule import Slot, slots_between
-from bot.campaigns.schemas import Schedule
+from bot.broadcasts.audience import resolve_members
+from bot.broadcasts.materialise import AUDIENCE, skip_reason
+from bot.broadcasts.schedule import Slot, slots_between
+from bot.broadcasts.schemas import Schedule
 from bot.context import zone_of
 from bot.db import dialect_of, upsert_insert
 from bot.i18n import translator

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.campaigns.models import Campaign
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.schemas import CampaignIn
+from bot.broadcasts.service import create_campaign
 from bot.i18n import LOCALES, Translator
 from bot.models import Tenant
 from programs.instruct.models import Track

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.campaigns.scheduler import CampaignScheduler
+from bot.broadcasts.scheduler import BroadcastScheduler
 from bot.db import Database
 from tests import databases
 from tests.bench.common import user_ids
@@ -51,7 +51,7 @@ def tick_cpu(url: str) -> float:
     async def run() -> float:
         db = Database(url)
         try:
-            scheduler = CampaignScheduler(db)
+            scheduler = BroadcastScheduler(db)
             started = time.process_time()
             await scheduler.tick()
             return (time.process_time() - started) * 1000

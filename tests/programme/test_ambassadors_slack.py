@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
-from bot.campaigns.materialise import materialise
-from bot.campaigns.models import Campaign
-from bot.campaigns.schedule import Slot
+from bot.broadcasts.materialise import materialise
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.schedule import Slot
 from bot.db import sync_url
 from bot.models import Tenant
 from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar, wait_until

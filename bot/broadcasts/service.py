@@ -9,10 +9,10 @@ from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.campaigns.materialise import materialise
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.schedule import Slot
-from bot.campaigns.schemas import CampaignIn, CampaignPatch
+from bot.broadcasts.materialise import materialise
+from bot.broadcasts.models import Campaign, Occurrence
+from bot.broadcasts.schedule import Slot
+from bot.broadcasts.schemas import CampaignIn, CampaignPatch
 from bot.models import Delivery, DeliveryStatus, Tenant, utcnow
 
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.audience import resolve_members
-from bot.campaigns.materialise import AUDIENCE, SCHEDULE, skip_reason
-from bot.campaigns.models import Campaign
-from bot.campaigns.schedule import slots_between
-from bot.campaigns.schemas import Once
+from bot.broadcasts.audience import resolve_members
+from bot.broadcasts.materialise import AUDIENCE, SCHEDULE, skip_reason
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.schedule import slots_between
+from bot.broadcasts.schemas import Once
 from bot.context import zone_of
 from bot.models import Member, Tenant
 

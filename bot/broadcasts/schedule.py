@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.campaigns.schemas import RECIPIENT, Once, Recurring
+from bot.broadcasts.schemas import RECIPIENT, Once, Recurring
 
 UTC = dt.UTC
 FLOATING = ZoneInfo("UTC")  # cron over local wall-clock times, before any real zone applies

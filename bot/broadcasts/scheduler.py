@@ -14,8 +14,8 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.leader import Leadership
-from bot.campaigns.planning import materialise_due
+from bot.broadcasts.leader import Leadership
+from bot.broadcasts.planning import materialise_due
 from bot.db import Database
 from bot.models import utcnow
 
@@ -24,7 +24,7 @@ log = structlog.get_logger(__name__)
 Tick = Callable[[AsyncSession, dt.datetime], Awaitable[int]]
 
 
-class CampaignScheduler:
+class BroadcastScheduler:
     """Materialises occurrences while this process is the leader."""
 
     def __init__(self, db: Database, *, interval: float = 30.0, ticks: list[Tick] | None = None) -> None:

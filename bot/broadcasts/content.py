@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bot.campaigns.schemas import MessageIn
+from bot.broadcasts.schemas import MessageIn
 from bot.messages import Actions, Block, Button, Header, Image, Link, Message, Plain, Span, Text
 
 

@@ -16,10 +16,10 @@ import structlog
 from sqlalchemy import update
 from sqlmodel import col
 
-from bot.campaigns.materialise import SCHEDULE, active_campaigns, existing_slots, materialise
-from bot.campaigns.models import Campaign
-from bot.campaigns.schedule import Slot, slots_between
-from bot.campaigns.schemas import Schedule
+from bot.broadcasts.materialise import SCHEDULE, active_campaigns, existing_slots, materialise
+from bot.broadcasts.models import Campaign
+from bot.broadcasts.schedule import Slot, slots_between
+from bot.broadcasts.schemas import Schedule
 from bot.db import Database
 from bot.models import Tenant
 

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.campaigns.schemas import Ambassadors, Audience, Channel, Everyone, Members, NewJoiners, Segment
+from bot.broadcasts.schemas import Ambassadors, Audience, Channel, Everyone, Members, NewJoiners, Segment
 from bot.models import Member
 
 RoleMembers = Callable[[AsyncSession, int], Awaitable[list[int]]]

@@ -17,11 +17,11 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.campaigns.audience import resolve_members
-from bot.campaigns.content import message_for
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.schedule import Slot
-from bot.campaigns.schemas import Audience, Channel, Recurring, Schedule
+from bot.broadcasts.audience import resolve_members
+from bot.broadcasts.content import message_for
+from bot.broadcasts.models import Campaign, Occurrence
+from bot.broadcasts.schedule import Slot
+from bot.broadcasts.schemas import Audience, Channel, Recurring, Schedule
 from bot.context import zone_of
 from bot.db import dialect_of, upsert_insert
 from bot.models import Delivery, DeliveryStatus, Lane, Member, TargetKind, Tenant, utcnow
