@@ -101,7 +101,7 @@ class Lane(StrEnum):
     """Which queue a delivery waits in: interactive rows are always claimed first."""
 
     INTERACTIVE = "interactive"  # a person is waiting: kudos cards and DMs, receipts, confirmations
-    BROADCAST = "broadcast"  # campaigns, survey invitations and reminders, digests, lessons
+    BROADCAST = "broadcast"  # planned broadcasts, survey invitations and reminders, digests, lessons
 
 
 class Delivery(SQLModel, table=True):

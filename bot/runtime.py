@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy import select
 from sqlmodel import col
 
+from bot.broadcasts.audience import Roles
 from bot.broadcasts.scheduler import BroadcastScheduler
 from bot.db import Database, upsert_insert
 from bot.engine import Engine
@@ -32,6 +33,7 @@ class Runtime:
     db: Database
     router: Router
     engine: Engine
+    roles: Roles = field(default_factory=Roles)
     ports: dict[str, PlatformPort] = field(default_factory=dict)
     worker: DeliveryWorker | None = None
     scheduler: BroadcastScheduler | None = None
@@ -55,7 +57,7 @@ class Runtime:
             self._spawn(self.worker.run_forever(self._stop))
             self._spawn(self._every(self.settings.member_sync_hours * 3600, self.sync_members))
             self.scheduler = BroadcastScheduler(
-                self.db, interval=self.settings.scheduler_interval_seconds, ticks=self.router.ticks
+                self.db, roles=self.roles, interval=self.settings.scheduler_interval_seconds, ticks=self.router.ticks
             )
             self.scheduler.on_work.append(self.worker.nudge)
             self.scheduler.start()

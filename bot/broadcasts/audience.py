@@ -1,28 +1,59 @@
-"""Who a campaign reaches: members matching its audience, resolved at materialisation."""
+"""Who a broadcast reaches: members matching its audience, resolved at materialisation.
+
+The neutral kinds are resolved here; any other kind is a role, and the program that
+registered it (`Installation.add_audience`) says who holds it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.broadcasts.schemas import Ambassadors, Audience, Channel, Everyone, Members, NewJoiners, Segment
+from bot.broadcasts.schemas import (
+    NEUTRAL_KINDS,
+    ROLE_KIND,
+    Audience,
+    Channel,
+    Everyone,
+    Members,
+    NewJoiners,
+    Role,
+    Segment,
+)
 from bot.models import Member
 
 RoleMembers = Callable[[AsyncSession, int], Awaitable[list[int]]]
-_ROLES: dict[str, RoleMembers] = {}
 
 
-def register_role_audience(kind: str, members_of: RoleMembers) -> None:
-    """A program that owns a role (e.g. ambassadors) says who holds it: member ids per tenant."""
-    _ROLES[kind] = members_of
+@dataclass
+class Roles:
+    """The role audiences programs offer: each kind with who holds the role (member ids per tenant)."""
 
+    members_of: dict[str, RoleMembers] = field(default_factory=dict)
 
-def role_audience_available(kind: str) -> bool:
-    """True once a program has registered the role audience `kind`."""
-    return kind in _ROLES
+    def add(self, kind: str, members_of: RoleMembers) -> None:
+        """Offer the audience `{"kind": kind}`: `members_of(session, tenant_id)` says who it reaches."""
+        if kind in NEUTRAL_KINDS or not re.fullmatch(ROLE_KIND, kind):
+            raise ValueError(f"{kind!r} cannot name a role audience")
+        if kind in self.members_of:
+            raise ValueError(f"the audience {kind!r} is already installed")
+        self.members_of[kind] = members_of
+
+    @property
+    def kinds(self) -> list[str]:
+        """Every audience kind this installation accepts: the neutral ones, then the roles."""
+        return [*NEUTRAL_KINDS, *sorted(self.members_of)]
+
+    def problem(self, audience: Audience | None) -> str | None:
+        """Why `audience` cannot be used here (a role no program offers), or None."""
+        if isinstance(audience, Role) and audience.kind not in self.members_of:
+            return f"unknown audience kind {audience.kind!r}; use one of: {', '.join(self.kinds)}"
+        return None
 
 
 def _active(tenant_id: int):  # type: ignore[no-untyped-def]
@@ -32,14 +63,14 @@ def _active(tenant_id: int):  # type: ignore[no-untyped-def]
 
 
 async def resolve_members(
-    session: AsyncSession, tenant_id: int, audience: Audience, now: dt.datetime
+    session: AsyncSession, tenant_id: int, audience: Audience, now: dt.datetime, roles: Roles
 ) -> Sequence[Member]:
-    """Active human members in the audience (empty for a channel audience)."""
+    """Active human members in the audience (empty for a channel audience; a role no program offers: nobody)."""
     query = _active(tenant_id)
     if isinstance(audience, Channel):
         return []  # a channel gets one post
-    if isinstance(audience, Ambassadors):
-        members_of = _ROLES.get(audience.kind)
+    if isinstance(audience, Role):
+        members_of = roles.members_of.get(audience.kind)
         query = query.where(col(Member.id).in_(await members_of(session, tenant_id) if members_of else []))
     elif isinstance(audience, Members):
         query = query.where(col(Member.external_id).in_(audience.members))

@@ -27,7 +27,7 @@ MAX_SLOTS = 1000
 
 @dataclass(frozen=True)
 class Slot:
-    """One firing: `key` is unique per campaign; `local` is set for recipient-zone slots."""
+    """One firing: `key` is unique per broadcast; `local` is set for recipient-zone slots."""
 
     key: str
     instant: dt.datetime | None = None
