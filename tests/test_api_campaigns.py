@@ -218,6 +218,19 @@ def test_invalid_campaigns_are_422_naming_the_field(admin, sql, body, field):
     assert snapshot(sql) == before
 
 
+def test_an_audience_kind_no_program_offers_is_422_naming_the_kinds_there_are(admin, sql):
+    before = snapshot(sql)
+    response = admin.post("/campaigns", json=with_changes(audience={"kind": "nobody"}))
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "audience", "kind"]
+    assert "'nobody'" in error["msg"] and "everyone, members, channel, segment, new_joiners, ambassadors" in error["msg"]
+    for broken in ({"kind": 7}, {"channel": "C1"}, {"kind": "Ambassadors!"}):
+        refused = admin.post("/campaigns", json=with_changes(audience=broken))
+        assert refused.status_code == 422 and "audience" in str(refused.json()["detail"]), refused.text
+    assert snapshot(sql) == before
+
+
 @pytest.mark.parametrize(("patch", "field"), [
     ({"name": None}, "name"), ({"audience": {"kind": "nobody"}}, "audience"),
     ({"schedule": {"kind": "weekly"}}, "schedule"), ({"owner": "me"}, "owner"), ({"active": "perhaps"}, "active"),

@@ -392,7 +392,7 @@ def engine_for(url: str) -> Iterator[Engine]:
 
 def occurrences(url: str, campaign_id: int) -> int:
     with engine_for(url) as engine:
-        return int(scalar(engine, "select count(*) from occurrence where campaign_id = :c", c=campaign_id))
+        return int(scalar(engine, "select count(*) from occurrence where broadcast_id = :c", c=campaign_id))
 
 
 # --- (e) three workers, no ceiling: one budget found from Slack's answers ---------------

@@ -60,14 +60,14 @@ def upgrade() -> None:
     for table, old, new, column in INDEXES:
         _rename_index(table, old, new, column)
     if _postgres():
-        for kind, table, old, new in POSTGRES_ONLY:
-            _rename_postgres_only(kind, table, old, new)
+        for kind, owner, old, new in POSTGRES_ONLY:
+            _rename_postgres_only(kind, owner, old, new)
 
 
 def downgrade() -> None:
     if _postgres():
-        for kind, table, old, new in reversed(POSTGRES_ONLY):
-            _rename_postgres_only(kind, table, new, old)
+        for kind, owner, old, new in reversed(POSTGRES_ONLY):
+            _rename_postgres_only(kind, owner, new, old)
     for table, old, new, column in reversed(INDEXES):  # before the columns and the table get their old names
         _rename_index(table, new, old, column)
     for table, old, new in reversed(COLUMNS):
