@@ -70,7 +70,8 @@ def build_runtime(installation: Installation) -> Runtime:
     timeouts = Timeouts(settings.db_connect_timeout_seconds, settings.db_statement_timeout_seconds)
     db = Database(settings.database_url, timeouts)
     router = installation.router
-    return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router))
+    return Runtime(settings=settings, db=db, router=router, engine=Engine(db, settings, router),
+                   roles=installation.roles)
 
 
 def create_app(settings: Settings | None = None, *, worker_process: bool = False) -> FastAPI:

@@ -18,6 +18,7 @@ from fastapi import APIRouter
 from sqlalchemy import MetaData
 from sqlmodel import SQLModel
 
+from bot.broadcasts.audience import RoleMembers, Roles
 from bot.console.app import new_registry
 from bot.console.registry import ConsoleRegistry, Download
 from bot.db import Database
@@ -89,6 +90,7 @@ class Installation:
     model_modules: list[ModuleType] = field(default_factory=list)
     table_hooks: list[Callable[[MetaData], None]] = field(default_factory=list)
     help: list[HelpEntry] = field(default_factory=list)
+    roles: Roles = field(default_factory=Roles)
 
     def add_api(self, router: APIRouter) -> None:
         """Serve `router` (its paths are absolute, e.g. `/api/v1/...`)."""
@@ -99,6 +101,10 @@ class Installation:
         if any(existing == name for existing, _ in self.commands):
             raise ValueError(f"`fivefold {name}` is already installed")
         self.commands.append((name, commands))
+
+    def add_audience(self, kind: str, members_of: RoleMembers) -> None:
+        """Offer the broadcast audience `{"kind": kind}`: the members `members_of(session, tenant_id)` names."""
+        self.roles.add(kind, members_of)
 
     def add_help(self, *entries: HelpEntry) -> None:
         """Add lines to `/cx help` (mark their strings with `N_`)."""

@@ -1,7 +1,7 @@
 """The engine's tables: tenants, members, processed events, API keys and the outbox.
 
 Programs keep their tables in their own `models.py`, which their `install` names; the
-broadcast tables (`bot.campaigns.models`) are imported here because deliveries refer
+broadcast tables (`bot.broadcasts.models`) are imported here because deliveries refer
 to occurrences by foreign key.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
-import bot.campaigns.models  # noqa: F401 - deliveries refer to occurrences by foreign key
+import bot.broadcasts.models  # noqa: F401 - deliveries refer to occurrences by foreign key
 from bot.columns import UTCDateTime, created_at_field, utcnow
 
 __all__ = ["UTCDateTime", "created_at_field", "utcnow"]
@@ -101,7 +101,7 @@ class Lane(StrEnum):
     """Which queue a delivery waits in: interactive rows are always claimed first."""
 
     INTERACTIVE = "interactive"  # a person is waiting: kudos cards and DMs, receipts, confirmations
-    BROADCAST = "broadcast"  # campaigns, survey invitations and reminders, digests, lessons
+    BROADCAST = "broadcast"  # planned broadcasts, survey invitations and reminders, digests, lessons
 
 
 class Delivery(SQLModel, table=True):

@@ -11,7 +11,8 @@ import structlog
 from sqlalchemy import select
 from sqlmodel import col
 
-from bot.campaigns.scheduler import CampaignScheduler
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.scheduler import BroadcastScheduler
 from bot.db import Database, upsert_insert
 from bot.engine import Engine
 from bot.members import MemberDirectory
@@ -32,9 +33,10 @@ class Runtime:
     db: Database
     router: Router
     engine: Engine
+    roles: Roles = field(default_factory=Roles)
     ports: dict[str, PlatformPort] = field(default_factory=dict)
     worker: DeliveryWorker | None = None
-    scheduler: CampaignScheduler | None = None
+    scheduler: BroadcastScheduler | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
@@ -54,8 +56,8 @@ class Runtime:
             self.engine.on_commit.append(self.worker.nudge)
             self._spawn(self.worker.run_forever(self._stop))
             self._spawn(self._every(self.settings.member_sync_hours * 3600, self.sync_members))
-            self.scheduler = CampaignScheduler(
-                self.db, interval=self.settings.scheduler_interval_seconds, ticks=self.router.ticks
+            self.scheduler = BroadcastScheduler(
+                self.db, roles=self.roles, interval=self.settings.scheduler_interval_seconds, ticks=self.router.ticks
             )
             self.scheduler.on_work.append(self.worker.nudge)
             self.scheduler.start()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import ConfigurationError
@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     """The engine's settings; names are the environment variables in SPEC §2 (each adapter has its own class)."""
 
     # `extra="allow"`: values for the adapters' settings (SLACK_*, MICROSOFT_*, ...) given here are
-    # kept, so that `adapter_values` can hand them on; the engine itself reads none of them.
+    # kept, so that `AdapterSettings.of` can hand them on; the engine itself reads none of them.
     model_config = SettingsConfigDict(env_file=".env", extra="allow", populate_by_name=True)
 
     database_url: str = Field("sqlite:///./fivefold.db", alias="DATABASE_URL")
@@ -114,9 +114,23 @@ def get_settings() -> Settings:
         raise ConfigurationError(str(exc)) from exc
 
 
-def adapter_values(settings: Settings) -> dict[str, Any]:
-    """What an adapter's settings class starts from: values given to `settings` beyond the engine's own
-    (by their environment names), and the environment (`FIVEFOLD_ENV`); the rest it reads itself."""
-    values: dict[str, Any] = {key.upper(): value for key, value in (settings.model_extra or {}).items()}
-    values["FIVEFOLD_ENV"] = settings.environment
-    return values
+class AdapterSettings(BaseSettings):
+    """The base of an adapter's own settings class: it reads its variables itself, beside the engine's."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "production", "test"] = Field("development", alias="FIVEFOLD_ENV")
+
+    @classmethod
+    def of(cls, settings: Settings) -> Self:
+        """The adapter's settings beside the engine's `settings` (values given to those win over the environment).
+
+        Raises:
+            ConfigurationError: the values are invalid, or unsafe in production.
+        """
+        values: dict[str, Any] = {key.upper(): value for key, value in (settings.model_extra or {}).items()}
+        values["FIVEFOLD_ENV"] = settings.environment
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise ConfigurationError(str(exc)) from exc

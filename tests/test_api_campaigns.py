@@ -13,9 +13,10 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from bot.api.keys import Role, create_api_key
-from bot.campaigns.materialise import materialise
-from bot.campaigns.models import Campaign
-from bot.campaigns.schedule import Slot
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.materialise import materialise
+from bot.broadcasts.models import Broadcast
+from bot.broadcasts.schedule import Slot
 from bot.db import Database
 from bot.models import Tenant
 from tests.conftest import ALICE, BOB, CAROL, DAVE, GONE, ROBOT, scalar
@@ -65,7 +66,7 @@ def admin(served, slack, database_url):
 
 def snapshot(sql) -> tuple:
     with sql.connect() as conn:
-        campaigns = conn.execute(text("select id, name, active, audience, updated_at from campaign order by id")).all()
+        campaigns = conn.execute(text("select id, name, active, audience, updated_at from broadcast order by id")).all()
         deliveries = conn.execute(text("select status, count(*) from delivery group by status order by status")).all()
         counts = [conn.execute(text(f"select count(*) from {t}")).scalar() for t in ("occurrence", "api_key")]
     return [tuple(row) for row in campaigns], [tuple(row) for row in deliveries], counts
@@ -79,7 +80,7 @@ def test_create_list_get_patch_and_delete(admin, sql):
     assert body["schedule"] == {"kind": "once", "at": "2030-01-01T09:00:00", "timezone": "Europe/Warsaw"}
     assert body["message"]["header"] == "Tip of the week" and body["audience"] == {"kind": "everyone"}
     campaign_id = body["id"]
-    assert scalar(sql, "select name from campaign where id = :id", id=campaign_id) == "CX tip"
+    assert scalar(sql, "select name from broadcast where id = :id", id=campaign_id) == "CX tip"
 
     assert [c["id"] for c in admin.get("/campaigns").json()] == [campaign_id]
     assert admin.get(f"/campaigns/{campaign_id}").json() == body
@@ -89,12 +90,12 @@ def test_create_list_get_patch_and_delete(admin, sql):
     assert patched.status_code == 200, patched.text
     assert patched.json()["name"] == "Weekly tip" and patched.json()["audience"]["department"] == ["Support"]
     assert patched.json()["schedule"] == body["schedule"] and patched.json()["updated_at"] is not None
-    assert scalar(sql, "select name from campaign where id = :id", id=campaign_id) == "Weekly tip"
+    assert scalar(sql, "select name from broadcast where id = :id", id=campaign_id) == "Weekly tip"
 
     deleted = admin.delete(f"/campaigns/{campaign_id}")
     assert deleted.status_code == 204 and deleted.content == b""
     assert admin.get(f"/campaigns/{campaign_id}").json()["active"] is False
-    assert scalar(sql, "select count(*) from campaign") == 1  # stopped, not erased
+    assert scalar(sql, "select count(*) from broadcast") == 1  # stopped, not erased
     assert admin.post(f"/campaigns/{campaign_id}/send-now").status_code == 409
     assert scalar(sql, "select count(*) from occurrence") == 0
 
@@ -104,7 +105,7 @@ def test_send_now_reaches_every_member_exactly_once_and_progress_shows_it(admin,
     sent = admin.post(f"/campaigns/{campaign_id}/send-now")
     assert sent.status_code == 202, sent.text
     occurrence_id = sent.json()["occurrence_id"]
-    assert scalar(sql, "select campaign_id from occurrence where id = :id", id=occurrence_id) == campaign_id
+    assert scalar(sql, "select broadcast_id from occurrence where id = :id", id=occurrence_id) == campaign_id
 
     deadline = time.monotonic() + 15
     while (progress := admin.get(f"/occurrences/{occurrence_id}").json())["pending"] and time.monotonic() < deadline:
@@ -120,9 +121,10 @@ def test_delete_skips_the_pending_deliveries(admin, database_url):
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
 
     async def materialise_tomorrow(session):
-        campaign = await session.get(Campaign, campaign_id)
+        campaign = await session.get(Broadcast, campaign_id)
         tenant = (await session.execute(select(Tenant))).scalars().one()
-        return (await materialise(session, campaign, tenant, Slot(key="tomorrow", instant=later))).id
+        slot = Slot(key="tomorrow", instant=later)
+        return (await materialise(session, campaign, tenant, slot, roles=Roles())).id
 
     occurrence_id = run_db(database_url, materialise_tomorrow)
     assert admin.get(f"/occurrences/{occurrence_id}").json()["pending"] == 4
@@ -213,6 +215,19 @@ def test_invalid_campaigns_are_422_naming_the_field(admin, sql, body, field):
     response = admin.post("/campaigns", json=body)
     assert response.status_code == 422, response.text
     assert any(field in map(str, error["loc"]) for error in response.json()["detail"]), response.json()
+    assert snapshot(sql) == before
+
+
+def test_an_audience_kind_no_program_offers_is_422_naming_the_kinds_there_are(admin, sql):
+    before = snapshot(sql)
+    response = admin.post("/campaigns", json=with_changes(audience={"kind": "nobody"}))
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "audience", "kind"]
+    assert "'nobody'" in error["msg"] and "everyone, members, channel, segment, new_joiners, ambassadors" in error["msg"]
+    for broken in ({"kind": 7}, {"channel": "C1"}, {"kind": "Ambassadors!"}):
+        refused = admin.post("/campaigns", json=with_changes(audience=broken))
+        assert refused.status_code == 422 and "audience" in str(refused.json()["detail"]), refused.text
     assert snapshot(sql) == before
 
 

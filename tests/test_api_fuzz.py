@@ -66,5 +66,5 @@ def test_the_cases_schemathesis_found_are_422(admin, sql):  # noqa: F811 - the f
     long_member = {**CAMPAIGN, "audience": {"kind": "members", "members": ["U" * 65]}}
     assert admin.post("/campaigns", json=long_member).status_code == 422
     assert admin.post("/tracks/1/enroll", json={"members": ["U\x00"]}).status_code == 422
-    assert scalar(sql, "select count(*) from campaign") == 0
+    assert scalar(sql, "select count(*) from broadcast") == 0
     assert scalar(sql, "select name from track") == track_data()["name"]

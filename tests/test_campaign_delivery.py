@@ -8,12 +8,14 @@ from collections import Counter
 
 from sqlmodel import select
 
-from bot.campaigns.models import Campaign
-from bot.campaigns.scheduler import CampaignScheduler
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign, progress, send_now
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.models import Broadcast
+from bot.broadcasts.scheduler import BroadcastScheduler
+from bot.broadcasts.service import progress, send_now
 from bot.db import Database
 from bot.models import Tenant
+from programs.campaigns.schemas import CampaignIn
+from programs.campaigns.service import create_campaign
 from tests.conftest import ALICE, BOB, CAROL, DAVE, GONE, ROBOT, scalar, wait_until
 
 HUMANS = {ALICE, BOB, CAROL, DAVE}
@@ -49,7 +51,7 @@ def test_send_now_reaches_every_active_human_exactly_once(slack, fake_slack, dat
 
     async def create_and_send(session, tenant):
         campaign = await create_campaign(session, tenant, campaign_data())
-        return (await send_now(session, campaign, tenant)).id
+        return (await send_now(session, campaign, tenant, roles=Roles())).id
 
     occurrence_id = asyncio.run(in_db(database_url, create_and_send))
     wait_until(lambda: scalar(sql, "select count(*) from delivery where status='sent'") == 4, message="4 sent")
@@ -92,7 +94,8 @@ def test_two_schedulers_ticking_materialise_each_slot_once(database_url, sql):
     asyncio.run(in_db(database_url, create))
 
     async def tick_twice() -> list[int]:
-        first, second = CampaignScheduler(Database(database_url)), CampaignScheduler(Database(database_url))
+        first = BroadcastScheduler(Database(database_url), roles=Roles())
+        second = BroadcastScheduler(Database(database_url), roles=Roles())
         try:
             counts = [await first.tick(now), await second.tick(now)]
             if first.db.dialect == "postgresql":
@@ -110,5 +113,5 @@ def test_two_schedulers_ticking_materialise_each_slot_once(database_url, sql):
     assert occurrences >= 10  # the last few minutes (since creation) and the 10-minute lead
     assert scalar(sql, "select count(*) from delivery") == occurrences * 4
     assert scalar(sql, "select count(distinct dedupe_key) from delivery") == occurrences * 4
-    assert scalar(sql, "select count(*) from campaign") == 1
-    assert Campaign.__tablename__ == "campaign"
+    assert scalar(sql, "select count(*) from broadcast") == 1
+    assert Broadcast.__tablename__ == "broadcast"

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from bot.campaigns.materialise import skip_reason
-from bot.campaigns.schedule import slots_between
-from bot.campaigns.schemas import Once, Recurring
+from bot.broadcasts.materialise import skip_reason
+from bot.broadcasts.schedule import slots_between
+from bot.broadcasts.schemas import Once, Recurring
 from bot.models import Member
 from programs.campaigns.schemas import CampaignIn  # the lever is the campaigns program's
 

@@ -13,13 +13,14 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from app import cli
-from bot.campaigns.materialise import materialise
-from bot.campaigns.schedule import Slot
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.materialise import materialise
+from bot.broadcasts.schedule import Slot
 from bot.db import Database
 from bot.models import Tenant
 from bot.settings import get_settings
+from programs.campaigns.schemas import CampaignIn
+from programs.campaigns.service import create_campaign
 from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar
 
 HUMANS = (ALICE, BOB, CAROL, DAVE)
@@ -65,7 +66,8 @@ def new_campaign(database_url: str, name: str = "CX tip", *, materialise_at: dt.
                 campaign = await create_campaign(session, tenant, data)
                 if materialise_at is None:
                     return campaign.id
-                return (await materialise(session, campaign, tenant, Slot("later", instant=materialise_at))).id
+                slot = Slot("later", instant=materialise_at)
+                return (await materialise(session, campaign, tenant, slot, roles=Roles())).id
         finally:
             await db.close()
 
@@ -119,7 +121,7 @@ def test_send_now_then_watch_until_every_member_has_it(fivefold, served, slack, 
     sent = fivefold("campaigns", "send-now", campaign_id)
     assert sent.exit_code == 0, sent.output
     occurrence_id = int(sent.stdout.strip())
-    assert scalar(sql, "select campaign_id from occurrence where id = :id", id=occurrence_id) == campaign_id
+    assert scalar(sql, "select broadcast_id from occurrence where id = :id", id=occurrence_id) == campaign_id
 
     watched = fivefold("deliveries", "watch", occurrence_id, "--interval", 0.05, "--timeout", 20)
     assert watched.exit_code == 0, watched.output
@@ -200,7 +202,7 @@ def test_send_now_of_a_stopped_campaign_fails_and_creates_nothing(fivefold, data
     add_tenant(sql)
     campaign_id = new_campaign(database_url)
     with sql.begin() as conn:
-        conn.execute(text("update campaign set active = false where id = :id"), {"id": campaign_id})
+        conn.execute(text("update broadcast set active = false where id = :id"), {"id": campaign_id})
     stopped = fivefold("campaigns", "send-now", campaign_id)
     assert stopped.exit_code == 1 and "stopped" in stopped.output
     assert scalar(sql, "select count(*) from occurrence") == 0

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import select
 
 from app import create_worker_runtime
-from bot.campaigns.service import progress
+from bot.broadcasts.service import progress
 from bot.db import Database, sync_url
 from bot.models import Tenant, utcnow
 from bot.worker import DeliveryWorker
@@ -351,8 +351,8 @@ def test_scheduler_leader_killed_the_survivor_takes_over_and_each_slot_is_materi
     with engine_for(pg_url) as engine:
         # every slot materialised by exactly one of them, once
         assert by_leader + by_survivor == scalar(engine, "select count(*) from occurrence")
-        assert scalar(engine, "select count(*) from (select campaign_id, slot from occurrence "
-                              "group by campaign_id, slot having count(*) > 1) twice") == 0
+        assert scalar(engine, "select count(*) from (select broadcast_id, slot from occurrence "
+                              "group by broadcast_id, slot having count(*) > 1) twice") == 0
         total = scalar(engine, "select count(*) from occurrence")
         assert scalar(engine, "select count(*) from delivery") == total * len(users)
         assert scalar(engine, "select count(distinct dedupe_key) from delivery") == total * len(users)
@@ -360,8 +360,8 @@ def test_scheduler_leader_killed_the_survivor_takes_over_and_each_slot_is_materi
 
 def add_recurring_campaign(url: str, name: str) -> int:
     """A campaign every minute, created three minutes ago (so there are slots to materialise now)."""
-    from bot.campaigns.schemas import CampaignIn
-    from bot.campaigns.service import create_campaign
+    from programs.campaigns.schemas import CampaignIn
+    from programs.campaigns.service import create_campaign
 
     async def create() -> int:
         db = Database(url)
@@ -392,7 +392,7 @@ def engine_for(url: str) -> Iterator[Engine]:
 
 def occurrences(url: str, campaign_id: int) -> int:
     with engine_for(url) as engine:
-        return int(scalar(engine, "select count(*) from occurrence where campaign_id = :c", c=campaign_id))
+        return int(scalar(engine, "select count(*) from occurrence where broadcast_id = :c", c=campaign_id))
 
 
 # --- (e) three workers, no ceiling: one budget found from Slack's answers ---------------

@@ -119,9 +119,11 @@ async def _tenant_ids(database_url: str) -> dict[str, int]:
 
 
 async def _send_now(database_url: str, tenant_id: int) -> None:
-    from bot.campaigns.schemas import CampaignIn
-    from bot.campaigns.service import create_campaign, send_now
+    from bot.broadcasts.audience import Roles
+    from bot.broadcasts.service import send_now
     from bot.models import Tenant
+    from programs.campaigns.schemas import CampaignIn
+    from programs.campaigns.service import create_campaign
     from tests.workers import CAMPAIGN
 
     db = Database(database_url)
@@ -130,7 +132,7 @@ async def _send_now(database_url: str, tenant_id: int) -> None:
             tenant = await session.get(Tenant, tenant_id)
             assert tenant is not None
             campaign = await create_campaign(session, tenant, CampaignIn.model_validate(CAMPAIGN))
-            await send_now(session, campaign, tenant)
+            await send_now(session, campaign, tenant, roles=Roles())
     finally:
         await db.close()
 

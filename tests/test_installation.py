@@ -26,11 +26,25 @@ def test_every_program_and_adapter_folder_is_listed_once():
     assert len(set(app.PROGRAMS)) == len(app.PROGRAMS)
 
 
+def test_programs_offer_role_audiences_through_the_installation():
+    installation = app.install(None)
+    assert installation.roles.kinds == ["everyone", "members", "channel", "segment", "new_joiners", "ambassadors"]
+
+    async def nobody(_session, _tenant_id: int) -> list[int]:
+        return []
+
+    for taken in ("ambassadors", "everyone", "Not A Kind"):
+        with pytest.raises(ValueError, match=r"already installed|cannot name"):
+            installation.add_audience(taken, nobody)
+    installation.add_audience("mentors", nobody)
+    assert installation.roles.kinds[-2:] == ["ambassadors", "mentors"]
+
+
 def test_tables_only_installation_sees_every_table_without_settings():
     installation = app.install(None)
     tables = set(installation.metadata().tables)
-    # the engine's, a program's, the campaigns program's (the broadcast tables), Slack's and Teams'
-    assert {"tenant", "delivery", "kudos", "campaign", "occurrence", "slack_bots", "teams_conversation"} <= tables
+    # the engine's (with the broadcast library's), a program's, Slack's and Teams'
+    assert {"tenant", "delivery", "kudos", "broadcast", "occurrence", "slack_bots", "teams_conversation"} <= tables
     assert installation.platforms == []  # no settings: no port, no route
     assert {name for name, _ in installation.commands} >= {"campaigns", "deliveries", "surveys", "starter"}
     assert {(group, name) for group, name, _ in installation.subcommands} == {("manifest", "slack"),

@@ -14,15 +14,16 @@ from sqlmodel import select
 
 from bot.api.keys import Role as KeyRole
 from bot.api.keys import create_api_key
-from bot.campaigns.materialise import SCHEDULE
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.planning import LEAD
-from bot.campaigns.schedule import slots_between
-from bot.campaigns.scheduler import CampaignScheduler
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.materialise import SCHEDULE
+from bot.broadcasts.models import Broadcast, Occurrence
+from bot.broadcasts.planning import LEAD
+from bot.broadcasts.schedule import slots_between
+from bot.broadcasts.scheduler import BroadcastScheduler
 from bot.db import Database
 from bot.models import Tenant, utcnow
+from programs.campaigns.schemas import CampaignIn
+from programs.campaigns.service import create_campaign
 from tests.conftest import Served, make_settings
 from tests.fakes.slack_api import FakeSlack
 from tests.workers import member_ids, seed_tenant_and_members
@@ -68,12 +69,12 @@ def test_a_tick_over_an_already_materialised_30000_member_campaign_resolves_no_a
         try:
             campaign_id = await add_campaign(db, "T0FIVE001", campaign("Big"))
             async with db.transaction() as session:  # its slot was materialised by an earlier tick
-                big = await session.get(Campaign, campaign_id)
+                big = await session.get(Broadcast, campaign_id)
                 assert big is not None
                 [slot] = slots_between(SCHEDULE.validate_python(big.schedule), big.created_at, utcnow() + LEAD)
-                session.add(Occurrence(tenant_id=big.tenant_id, campaign_id=campaign_id, slot=slot.key,
+                session.add(Occurrence(tenant_id=big.tenant_id, broadcast_id=campaign_id, slot=slot.key,
                                        first_due_at=utcnow(), recipients=30_000))
-            scheduler = CampaignScheduler(db)
+            scheduler = BroadcastScheduler(db, roles=Roles())
             with statements(db) as seen:
                 created = await scheduler.tick()
             await scheduler.leadership.release()
@@ -100,13 +101,13 @@ def test_a_campaign_that_cannot_be_materialised_is_marked_for_its_owner_and_bloc
                 "good": await add_campaign(db, "T0GOOD001", campaign("Healthy")),
             }
             async with db.transaction() as session:  # stored before input was checked, or edited in the database
-                await session.execute(text("update campaign set audience = :a where id = :id"),
+                await session.execute(text("update broadcast set audience = :a where id = :id"),
                                       {"a": '{"kind": "segment", "department": ["Sales\\u0000"]}', "id": ids["nul"]})
                 tenant = (await session.execute(select(Tenant).where(Tenant.external_id == "T0BAD0001"))).scalars()
                 owner = tenant.one()
                 assert owner.id is not None
                 key = (await create_api_key(session, tenant_id=owner.id, role=KeyRole.ANALYST, name="owner"))[1]
-            scheduler = CampaignScheduler(db)
+            scheduler = BroadcastScheduler(db, roles=Roles())
             await scheduler.tick()
             await scheduler.tick()  # the failed ones rest; nothing raises
             await scheduler.leadership.release()
@@ -120,7 +121,7 @@ def test_a_campaign_that_cannot_be_materialised_is_marked_for_its_owner_and_bloc
         db = Database(database_url)
         try:
             async with db.transaction() as session:
-                rows = (await session.execute(select(Occurrence.campaign_id))).scalars().all()
+                rows = (await session.execute(select(Occurrence.broadcast_id))).scalars().all()
                 return {campaign_id: rows.count(campaign_id) for campaign_id in set(rows)}
         finally:
             await db.close()

@@ -51,7 +51,7 @@ def test_the_readme_setup_order_works_before_anyone_used_the_app(fivefold, fake,
     starter = fivefold("starter", "enable")
     assert starter.exit_code == 0, starter.output
     assert scalar(sql, "select count(*) from tenant") == 1
-    assert scalar(sql, "select count(*) from campaign") > 0
+    assert scalar(sql, "select count(*) from broadcast") > 0
     assert all(call.token == TOKEN for call in fake.calls_to("auth.test"))
 
 

@@ -8,10 +8,11 @@ import json
 
 from sqlmodel import col, select
 
-from bot.campaigns.models import Campaign
-from bot.campaigns.schemas import CampaignIn, Recurring
+from bot.broadcasts.models import Broadcast
+from bot.broadcasts.schemas import Recurring
 from bot.db import Database
 from programs.campaigns.levers import Lever
+from programs.campaigns.schemas import CampaignIn
 from programs.instruct.models import Lesson, Track
 from programs.instruct.tick import send_due_lessons
 from programs.starter.cli import enable_starter
@@ -31,17 +32,17 @@ def seed_tenant(sql) -> int:
 
 def snapshot(sql) -> list[tuple]:
     with sql.connect() as conn:
-        campaigns = conn.exec_driver_sql("select id, starter_key, name from campaign order by id").fetchall()
+        campaigns = conn.exec_driver_sql("select id, starter_key, name from broadcast order by id").fetchall()
         tracks = conn.exec_driver_sql("select id, starter_key, locale from track order by id").fetchall()
         lessons = conn.exec_driver_sql("select id, track_id, position, title from lesson order by id").fetchall()
     return [tuple(row) for row in (*campaigns, *tracks, *lessons)]
 
 
-async def stored(url: str) -> tuple[list[Campaign], list[Track], list[Lesson]]:
+async def stored(url: str) -> tuple[list[Broadcast], list[Track], list[Lesson]]:
     db = Database(url)
     try:
         async with db.transaction() as session:
-            campaigns = list((await session.execute(select(Campaign).order_by(col(Campaign.id)))).scalars())
+            campaigns = list((await session.execute(select(Broadcast).order_by(col(Broadcast.id)))).scalars())
             tracks = list((await session.execute(select(Track).order_by(col(Track.id)))).scalars())
             lessons = list((await session.execute(select(Lesson).order_by(col(Lesson.id)))).scalars())
             return campaigns, tracks, lessons
@@ -57,7 +58,7 @@ def test_enabling_twice_creates_the_same_rows_once(database_url, sql):
     second = asyncio.run(enable_starter(settings, tenant_id))
     assert "11 created, 0 already there" in first and "0 created, 11 already there" in second
     assert snapshot(sql) == rows
-    assert scalar(sql, "select count(*) from campaign") == 8
+    assert scalar(sql, "select count(*) from broadcast") == 8
     assert scalar(sql, "select count(*) from track where onboarding") == 3
     assert scalar(sql, "select count(*) from lesson") == 15
 
@@ -67,7 +68,7 @@ def test_every_campaign_is_valid_and_speaks_english_polish_and_ukrainian(databas
     campaigns, _tracks, _lessons = asyncio.run(stored(database_url))
     levers = set()
     for campaign in campaigns:
-        data = CampaignIn.model_validate({"name": campaign.name, "lever": campaign.lever, "message": campaign.message,
+        data = CampaignIn.model_validate({"name": campaign.name, "lever": campaign.label, "message": campaign.message,
                                           "audience": campaign.audience, "schedule": campaign.schedule})
         levers.add(data.lever)
         assert campaign.starter_key and campaign.starter_key.startswith("starter.")
@@ -80,7 +81,7 @@ def test_every_campaign_is_valid_and_speaks_english_polish_and_ukrainian(databas
     text = json.dumps([c.message for c in campaigns], ensure_ascii=False)
     assert "Employees create the customer experience" in text and "To pracownicy tworzą" in text
     assert "Клієнтський досвід створюють працівники" in text
-    tips = [c for c in campaigns if c.lever == Lever.INSTRUCT.value]
+    tips = [c for c in campaigns if c.label == Lever.INSTRUCT.value]
     assert len(tips) == 4 and len({c.schedule["cron"] for c in tips}) == 4  # a different tip each week
 
 

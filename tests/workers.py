@@ -3,7 +3,7 @@
 * `fivefold worker` subprocesses (`start_worker`) against a fake Slack API in the
   calling process, killed with SIGKILL or stopped with SIGTERM;
 * a scheduler-only process (`python -m tests.workers scheduler`) that runs
-  `CampaignScheduler.tick` in a loop and prints one JSON line per tick, so a test
+  `BroadcastScheduler.tick` in a loop and prints one JSON line per tick, so a test
   can see which process leads;
 * seeding a tenant and many members with bulk SQL, and one `send_now`.
 """
@@ -173,17 +173,19 @@ CAMPAIGN: dict[str, Any] = {
 
 async def send_now_async(database_url: str, campaign: Mapping[str, Any] | None = None) -> int:
     """Create a campaign for the (only) tenant and send it now; returns the occurrence id."""
-    from bot.campaigns.schemas import CampaignIn
-    from bot.campaigns.service import create_campaign, send_now
+    from bot.broadcasts.audience import Roles
+    from bot.broadcasts.service import send_now
     from bot.db import Database
     from bot.models import Tenant
+    from programs.campaigns.schemas import CampaignIn
+    from programs.campaigns.service import create_campaign
 
     db = Database(database_url)
     try:
         async with db.transaction() as session:
             tenant = (await session.execute(select(Tenant))).scalars().one()
             created = await create_campaign(session, tenant, CampaignIn.model_validate(campaign or CAMPAIGN))
-            occurrence = await send_now(session, created, tenant)
+            occurrence = await send_now(session, created, tenant, roles=Roles())
             assert occurrence.id is not None
             return occurrence.id
     finally:
@@ -221,10 +223,11 @@ def wait_for(predicate: Any, timeout: float, message: str, poll: float = 0.05) -
 
 async def scheduler_loop(database_url: str, interval: float) -> None:
     """Tick the campaign scheduler forever; one JSON line per tick on stdout."""
-    from bot.campaigns.scheduler import CampaignScheduler
+    from bot.broadcasts.audience import Roles
+    from bot.broadcasts.scheduler import BroadcastScheduler
     from bot.db import Database
 
-    scheduler = CampaignScheduler(Database(database_url), interval=interval)
+    scheduler = BroadcastScheduler(Database(database_url), roles=Roles(), interval=interval)
     while True:
         try:
             created = await scheduler.tick()

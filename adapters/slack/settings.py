@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from pydantic import Field, SecretStr, model_validator
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from bot.errors import ConfigurationError
-from bot.settings import Settings, adapter_values
+from bot.settings import AdapterSettings
 
 
-class SlackSettings(BaseSettings):
+class SlackSettings(AdapterSettings):
     """Slack's credentials and endpoints; names are the environment variables in SPEC §2."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    environment: Literal["development", "production", "test"] = Field("development", alias="FIVEFOLD_ENV")
     signing_secret: SecretStr | None = Field(None, alias="SLACK_SIGNING_SECRET")
     bot_token: SecretStr | None = Field(None, alias="SLACK_BOT_TOKEN")
     client_id: str | None = Field(None, alias="SLACK_CLIENT_ID")
@@ -31,19 +24,6 @@ class SlackSettings(BaseSettings):
         if self.environment == "production" and self.bot_token and not self.signing_secret:
             raise ValueError("SLACK_SIGNING_SECRET is required with SLACK_BOT_TOKEN")
         return self
-
-    @classmethod
-    def of(cls, settings: Settings) -> SlackSettings:
-        """Slack's settings beside the engine's `settings` (values given to those win over the environment).
-
-        Raises:
-            ConfigurationError: the values are invalid, or unsafe in production.
-        """
-        values: dict[str, Any] = adapter_values(settings)
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            raise ConfigurationError(str(exc)) from exc
 
     @property
     def enabled(self) -> bool:

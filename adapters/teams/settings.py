@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, model_validator
 
-from bot.errors import ConfigurationError
-from bot.settings import Settings, adapter_values
+from bot.settings import AdapterSettings
 
 
-class TeamsSettings(BaseSettings):
+class TeamsSettings(AdapterSettings):
     """The bot's Microsoft identity and the Bot Framework endpoints; names are the variables in SPEC §2."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    environment: Literal["development", "production", "test"] = Field("development", alias="FIVEFOLD_ENV")
     app_id: str = Field("", alias="MICROSOFT_APP_ID")
     app_password: SecretStr | None = Field(None, alias="MICROSOFT_APP_PASSWORD")
     app_tenant_id: str = Field("", alias="MICROSOFT_APP_TENANT_ID")
@@ -35,19 +30,6 @@ class TeamsSettings(BaseSettings):
         if self.environment == "production" and self.enabled and not (self.app_id and self.app_password):
             raise ValueError("MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD are required for Teams")
         return self
-
-    @classmethod
-    def of(cls, settings: Settings) -> TeamsSettings:
-        """Teams' settings beside the engine's `settings` (values given to those win over the environment).
-
-        Raises:
-            ConfigurationError: the values are invalid, or unsafe in production.
-        """
-        values: dict[str, Any] = adapter_values(settings)
-        try:
-            return cls(**values)
-        except ValidationError as exc:
-            raise ConfigurationError(str(exc)) from exc
 
     @property
     def enabled(self) -> bool:

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.keys import Role, find_api_key
+from bot.broadcasts.audience import Roles
 from bot.db import Database
 
 bearer = HTTPBearer(
@@ -28,6 +29,15 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
 
 # scope="function": commit before the response is sent, so a 201 means the row is durable
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
+
+
+def _roles(request: Request) -> Roles:
+    roles: Roles = request.app.state.runtime.roles
+    return roles
+
+
+# the role audiences the programs installed (a broadcast's `{"kind": "<role>"}`)
+RolesDep = Annotated[Roles, Depends(_roles)]
 
 
 @dataclass(frozen=True)

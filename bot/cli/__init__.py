@@ -18,7 +18,7 @@ _GROUPS = {"manifest": manifest_cli}
 
 def build_cli(root: Composition, installation: Installation) -> None:
     """Add the installed command groups to `cli` and hand it the composition root (once per process)."""
-    use_composition(root)
+    use_composition(root, installation.roles)
     known = {info.name for info in cli.registered_groups}
     for name, commands in installation.commands:
         if name not in known:

@@ -13,6 +13,7 @@ from rich.markup import escape
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from bot.broadcasts.audience import Roles
 from bot.db import Database
 from bot.errors import ConfigurationError, FivefoldError
 from bot.models import Tenant
@@ -56,11 +57,20 @@ class Composition:
 
 
 _root: list[Composition] = []
+_roles: list[Roles] = []
 
 
-def use_composition(root: Composition) -> None:
-    """Called by the composition root before the command line runs."""
+def use_composition(root: Composition, installed_roles: Roles) -> None:
+    """Called by the composition root before the command line runs, with the role audiences programs installed."""
     _root[:] = [root]
+    _roles[:] = [installed_roles]
+
+
+def roles() -> Roles:
+    """The role audiences the programs installed (what a broadcast's `{"kind": "<role>"}` may name)."""
+    if not _roles:
+        raise RuntimeError("the command line is built by the composition root: run `app.main`")
+    return _roles[0]
 
 
 def composition() -> Composition:

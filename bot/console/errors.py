@@ -15,7 +15,7 @@ EXPLANATIONS = {
     401: N_("Sign in first."),
     403: N_("Your role may not do this, or the form had expired: reload the page and try again."),
     404: N_("There is no such page here."),
-    409: N_("This cannot be done in the item's current state (for example, a paused campaign cannot be sent)."),
+    409: N_("This cannot be done in the item's current state (for example, while it is paused)."),
 }
 
 

@@ -17,7 +17,7 @@ class ConsoleRole(StrEnum):
 
     ADMIN = "admin"  # everything
     ANALYST = "analyst"  # reads results, never members' identities
-    REVIEWER = "reviewer"  # ambassador and story queues
+    REVIEWER = "reviewer"  # the review queues programs offer
 
 
 class ConsoleUser(SQLModel, table=True):

@@ -9,12 +9,15 @@ if TYPE_CHECKING:
 
 
 def install(installation: Installation) -> None:
-    """Sign-up and roster in chat, the ambassadors API, review page and `fivefold ambassadors`."""
+    """Sign-up and roster in chat, the ambassadors API, review page, `fivefold ambassadors` and the
+    `{"kind": "ambassadors"}` audience of broadcasts (campaigns, surveys)."""
     from bot.i18n import N_
     from bot.installation import HelpEntry
     from programs.ambassadors import api, cli, console, handlers, models
+    from programs.ambassadors.service import ambassador_member_ids
 
     installation.add_models(models)
+    installation.add_audience("ambassadors", ambassador_member_ids)
     handlers.register(installation.router)
     installation.add_api(api.router)
     console.register(installation.console)

@@ -14,7 +14,6 @@ from programs.ambassadors.flows import applicant_of, decide, end_role
 from programs.ambassadors.models import Ambassador
 from programs.ambassadors.notify import ask_for_review
 from programs.ambassadors.service import (
-    ambassador_member_ids,
     open_application,
     parse_application,
     roster,
@@ -81,10 +80,7 @@ async def roster_command(ctx: Context, _command: Command) -> Reply:
 
 
 def register(router: Router) -> None:
-    """Register the ambassador handlers and the `ambassadors` campaign audience."""
-    from bot.campaigns.audience import register_role_audience
-
-    register_role_audience("ambassadors", ambassador_member_ids)
+    """Register the ambassador handlers."""
     router.on(Kind.COMMAND, "ambassador")(ambassador_command)
     router.on(Kind.COMMAND, "ambassadors")(roster_command)
     router.on(Kind.SUBMISSION, cards.FORM_ID)(submit_signup)

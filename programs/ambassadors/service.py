@@ -107,7 +107,7 @@ async def applications(
 
 
 async def ambassador_member_ids(session: AsyncSession, tenant_id: int) -> list[int]:
-    """Member ids holding the ambassador role (the `ambassadors` campaign audience)."""
+    """Member ids holding the ambassador role (the `ambassadors` audience of broadcasts)."""
     query = select(Ambassador.member_id).where(
         Ambassador.tenant_id == tenant_id, Ambassador.status == Status.APPROVED.value)
     return list((await session.execute(query)).scalars().all())

@@ -7,7 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.api.fields import NoNul
-from bot.campaigns.schemas import check_zone
+from bot.broadcasts.schemas import check_zone
 
 
 class Period(BaseModel):

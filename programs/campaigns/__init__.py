@@ -1,8 +1,9 @@
 """Campaigns (Inform, Inspire, Instruct): messages HR plans for an audience on a schedule.
 
 The broadcast machinery they run on (audiences, schedules, occurrences, deliveries,
-the scheduler) is the engine's library, `bot.campaigns`; this program adds the
-lever, the admin API, the console pages and the `campaigns`/`deliveries` commands.
+the scheduler) is the engine's library, `bot.broadcasts`: a campaign is a broadcast
+whose `label` is its lever. This program adds the lever, the admin API (which says
+`lever`), the console pages and the `campaigns`/`deliveries` commands.
 """
 
 from __future__ import annotations

@@ -9,15 +9,16 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.api.deps import AdminKey, Principal, ReaderKey, SessionDep
+from bot.api.deps import AdminKey, Principal, ReaderKey, RolesDep, SessionDep
 from bot.api.errors import ResourceId, conflict, invalid, not_found
-from bot.campaigns.audience import role_audience_available
-from bot.campaigns.models import Campaign
-from bot.campaigns.schemas import Ambassadors, Audience, MessageIn, Schedule
-from bot.campaigns.service import campaigns_of, create_campaign, deactivate_campaign, send_now, update_campaign
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.models import Broadcast
+from bot.broadcasts.schemas import Audience, MessageIn, Schedule
+from bot.broadcasts.service import broadcasts_of, deactivate_broadcast, send_now
 from bot.models import Tenant
 from programs.campaigns.levers import Lever
 from programs.campaigns.schemas import CampaignIn, CampaignPatch
+from programs.campaigns.service import create_campaign, update_campaign
 
 router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns"])
 
@@ -29,7 +30,7 @@ class CampaignOut(BaseModel):
 
     id: int
     name: str
-    lever: Lever
+    lever: Lever = Field(validation_alias="label")  # the broadcast's label
     # A stored campaign that no longer passes today's input rules (older data, a hand edit) is
     # shown as stored rather than failing the whole listing; `last_error` then says why.
     message: MessageIn | dict[str, Any]
@@ -48,8 +49,8 @@ class SendNowOut(BaseModel):
     occurrence_id: int
 
 
-async def _owned(session: AsyncSession, key: Principal, campaign_id: int) -> Campaign:
-    campaign = await session.get(Campaign, campaign_id)
+async def _owned(session: AsyncSession, key: Principal, campaign_id: int) -> Broadcast:
+    campaign = await session.get(Broadcast, campaign_id)
     if campaign is None or campaign.tenant_id != key.tenant_id:
         raise not_found("campaign")
     return campaign
@@ -61,9 +62,10 @@ async def _tenant(session: AsyncSession, key: Principal) -> Tenant:
     return tenant
 
 
-def _check_audience(audience: Audience | None) -> None:
-    if isinstance(audience, Ambassadors) and not role_audience_available(audience.kind):
-        raise invalid(("audience", "kind"), "ambassador roster is not available yet")
+def _check_audience(audience: Audience | None, roles: Roles) -> None:
+    problem = roles.problem(audience)
+    if problem is not None:
+        raise invalid(("audience", "kind"), problem)
 
 
 async def _commit(session: AsyncSession) -> None:
@@ -73,9 +75,9 @@ async def _commit(session: AsyncSession) -> None:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-async def create(data: CampaignIn, session: SessionDep, key: AdminKey) -> CampaignOut:
+async def create(data: CampaignIn, session: SessionDep, key: AdminKey, roles: RolesDep) -> CampaignOut:
     """Create an active campaign; the scheduler materialises its occurrences."""
-    _check_audience(data.audience)
+    _check_audience(data.audience, roles)
     campaign = await create_campaign(session, await _tenant(session, key), data)
     await _commit(session)
     return CampaignOut.model_validate(campaign)
@@ -84,7 +86,7 @@ async def create(data: CampaignIn, session: SessionDep, key: AdminKey) -> Campai
 @router.get("")
 async def list_campaigns(session: SessionDep, key: ReaderKey) -> list[CampaignOut]:
     """The tenant's campaigns, newest first."""
-    return [CampaignOut.model_validate(campaign) for campaign in await campaigns_of(session, key.tenant_id)]
+    return [CampaignOut.model_validate(campaign) for campaign in await broadcasts_of(session, key.tenant_id)]
 
 
 @router.get("/{campaign_id}")
@@ -95,7 +97,7 @@ async def get(campaign_id: ResourceId, session: SessionDep, key: ReaderKey) -> C
 
 @router.patch("/{campaign_id}")
 async def patch(
-    campaign_id: ResourceId, changes: CampaignPatch, session: SessionDep, key: AdminKey
+    campaign_id: ResourceId, changes: CampaignPatch, session: SessionDep, key: AdminKey, roles: RolesDep
 ) -> CampaignOut:
     """Change any of name, lever, message, audience, schedule, active.
 
@@ -105,11 +107,11 @@ async def patch(
     for name in sorted(changes.model_fields_set):
         if getattr(changes, name) is None:
             raise invalid((name,), "may not be null; leave the field out to keep it")
-    _check_audience(changes.audience)
+    _check_audience(changes.audience, roles)
     was_active = campaign.active
     await update_campaign(session, campaign, changes)
     if was_active and changes.active is False:
-        await deactivate_campaign(session, campaign)
+        await deactivate_broadcast(session, campaign)
     await _commit(session)
     return CampaignOut.model_validate(campaign)
 
@@ -124,18 +126,18 @@ async def delete(campaign_id: ResourceId, session: SessionDep, key: AdminKey) ->
 
     Nothing is deleted: the campaign and its history stay, marked `active: false`.
     """
-    await deactivate_campaign(session, await _owned(session, key, campaign_id))
+    await deactivate_broadcast(session, await _owned(session, key, campaign_id))
     await _commit(session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{campaign_id}/send-now", status_code=status.HTTP_202_ACCEPTED)
-async def send_now_endpoint(campaign_id: ResourceId, session: SessionDep, key: AdminKey) -> SendNowOut:
+async def send_now_endpoint(campaign_id: ResourceId, session: SessionDep, key: AdminKey, roles: RolesDep) -> SendNowOut:
     """An extra occurrence, due now; the workers deliver it."""
     campaign = await _owned(session, key, campaign_id)
     if not campaign.active:
         raise conflict("the campaign is stopped; PATCH it with active=true first")
-    occurrence = await send_now(session, campaign, await _tenant(session, key))
+    occurrence = await send_now(session, campaign, await _tenant(session, key), roles=roles)
     await _commit(session)
     assert occurrence.id is not None
     return SendNowOut(occurrence_id=occurrence.id)

@@ -12,8 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.service import campaigns_of, progress, send_now
+from bot.broadcasts.models import Broadcast, Occurrence
+from bot.broadcasts.service import broadcasts_of, progress, send_now
 from bot.cli.base import (
     MAX_ID,
     CommandError,
@@ -22,6 +22,7 @@ from bot.cli.base import (
     _tenant,
     console,
     in_transaction,
+    roles,
     settings,
 )
 from bot.db import Database
@@ -35,10 +36,10 @@ deliveries_cli = typer.Typer(help="Delivery progress of campaign occurrences.", 
 def campaigns_list(tenant: TenantOption = None) -> None:
     """List a tenant's campaigns, newest first."""
 
-    async def work(session: AsyncSession) -> list[Campaign]:
+    async def work(session: AsyncSession) -> list[Broadcast]:
         owner = await _tenant(session, tenant)
         assert owner.id is not None
-        return list(await campaigns_of(session, owner.id))
+        return list(await broadcasts_of(session, owner.id))
 
     campaigns = in_transaction(work)
     if not campaigns:
@@ -48,7 +49,7 @@ def campaigns_list(tenant: TenantOption = None) -> None:
     for campaign in campaigns:
         schedule = campaign.schedule
         when = schedule.get("at") or schedule.get("cron")
-        table.add_row(str(campaign.id), escape(campaign.name), campaign.lever, str(campaign.audience.get("kind")),
+        table.add_row(str(campaign.id), escape(campaign.name), campaign.label, str(campaign.audience.get("kind")),
                       escape(f"{schedule.get('kind')} {when} ({schedule.get('timezone')})"),
                       "yes" if campaign.active else "no")
     Console().print(table)
@@ -61,14 +62,14 @@ def campaigns_send_now(
     """Send a campaign now (one extra occurrence); prints the occurrence id to watch."""
 
     async def work(session: AsyncSession) -> int | None:
-        campaign = await session.get(Campaign, campaign_id)
+        campaign = await session.get(Broadcast, campaign_id)
         if campaign is None:
             raise CommandError(f"there is no campaign {campaign_id}")
         if not campaign.active:
             raise CommandError(f"campaign {campaign_id} is stopped")
         tenant = await session.get(Tenant, campaign.tenant_id)
         assert tenant is not None
-        return (await send_now(session, campaign, tenant)).id
+        return (await send_now(session, campaign, tenant, roles=roles())).id
 
     typer.echo(in_transaction(work))
 

@@ -7,7 +7,8 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from bot.campaigns.models import Campaign
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.models import Broadcast
 from programs.campaigns.schemas import CampaignIn
 
 FIELDS = ("name", "lever", "header", "text", "audience", "channel", "departments", "members", "days", "schedule", "at",
@@ -42,7 +43,7 @@ def _schedule(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def parse_campaign(
-    fields: dict[str, str], stored: Campaign | None = None
+    fields: dict[str, str], roles: Roles, stored: Broadcast | None = None
 ) -> tuple[CampaignIn | None, list[str]]:
     """The validated campaign, or the problems to show next to the form (field: reason).
 
@@ -57,17 +58,19 @@ def parse_campaign(
     data = {"name": fields["name"], "lever": fields["lever"] or "inform", "message": message,
             "audience": audience, "schedule": _schedule(fields)}
     try:
-        return CampaignIn.model_validate(data), []
+        campaign = CampaignIn.model_validate(data)
     except ValidationError as exc:
         problems = [f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}" for error in exc.errors()]
         return None, problems
+    problem = roles.problem(campaign.audience)
+    return (None, [f"audience.kind: {problem}"]) if problem else (campaign, [])
 
 
-def fields_from(campaign: Campaign) -> dict[str, str]:
+def fields_from(campaign: Broadcast) -> dict[str, str]:
     """A stored campaign as the form's fields, for editing."""
     audience, schedule, message = campaign.audience, campaign.schedule, campaign.message
     return {
-        "name": campaign.name, "lever": campaign.lever, "header": message.get("header") or "",
+        "name": campaign.name, "lever": campaign.label, "header": message.get("header") or "",
         "text": message.get("text", ""), "audience": audience.get("kind", "everyone"),
         "channel": audience.get("channel", ""), "departments": ", ".join(audience.get("department") or []),
         "members": ", ".join(audience.get("members") or []), "days": str(audience.get("days") or ""),

@@ -7,8 +7,8 @@ from pydantic import BaseModel
 
 from bot.api.deps import ReaderKey, SessionDep
 from bot.api.errors import ResourceId, not_found
-from bot.campaigns.models import Occurrence
-from bot.campaigns.service import progress
+from bot.broadcasts.models import Occurrence
+from bot.broadcasts.service import progress
 
 router = APIRouter(prefix="/api/v1/occurrences", tags=["occurrences"])
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.api.deps import AdminKey, Principal, ReaderKey, SessionDep
 from bot.api.errors import MAX_ID, ResourceId, conflict, invalid, not_found
+from bot.broadcasts.schemas import Role
 from bot.i18n import translator
 from bot.models import Tenant, utcnow
 from bot.settings import Settings
@@ -51,8 +52,9 @@ def _settings(request: Request) -> Settings:
 @router.post("/surveys", status_code=status.HTTP_201_CREATED)
 async def create(data: SurveyIn, session: SessionDep, key: AdminKey) -> SurveyOut:
     """Create an active survey; scheduled rounds open on their own, `send-now` opens one at once."""
-    if data.audience.kind == "ambassadors":
-        raise invalid(("audience", "kind"), "ambassador roster is not available yet")
+    if isinstance(data.audience, Role):  # a survey's rounds reach the neutral audiences only
+        raise invalid(("audience", "kind"), f"a survey cannot go to {data.audience.kind!r}; use everyone, members, "
+                                            "segment or new_joiners")
     survey = await create_survey(session, key.tenant_id, data)
     out = await survey_out(session, survey)
     await session.commit()

@@ -14,10 +14,10 @@ from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.campaigns.audience import resolve_members
-from bot.campaigns.materialise import AUDIENCE, skip_reason
-from bot.campaigns.schedule import Slot, slots_between
-from bot.campaigns.schemas import Schedule
+from bot.broadcasts.audience import Roles, resolve_members
+from bot.broadcasts.materialise import AUDIENCE, skip_reason
+from bot.broadcasts.schedule import Slot, slots_between
+from bot.broadcasts.schemas import Schedule
 from bot.context import zone_of
 from bot.db import dialect_of, upsert_insert
 from bot.i18n import translator
@@ -31,6 +31,7 @@ SCHEDULE: TypeAdapter[Schedule] = TypeAdapter(Schedule)
 LEAD = dt.timedelta(minutes=10)
 CATCH_UP = dt.timedelta(days=2)
 CHUNK = 1000
+NO_ROLES = Roles()  # surveys reach the neutral audiences only: the API refuses a role audience
 
 
 def invitation_key(round_id: int, member_id: int) -> str:
@@ -42,7 +43,7 @@ async def open_round(session: AsyncSession, survey: Survey, tenant: Tenant, slot
                      now: dt.datetime) -> SurveyRound | None:
     """Open the slot's round: participation rows and invitations; None when it was opened before."""
     assert survey.id is not None and tenant.id is not None
-    members = await resolve_members(session, tenant.id, AUDIENCE.validate_python(survey.audience), now)
+    members = await resolve_members(session, tenant.id, AUDIENCE.validate_python(survey.audience), now, NO_ROLES)
     schedule = SCHEDULE.validate_python(survey.schedule)
     due = {m.id: max(slot.due_for(zone_of(m, tenant)), now) for m in members
            if not skip_reason(schedule, m, slot.local_date_for(zone_of(m, tenant)))}

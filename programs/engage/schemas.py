@@ -7,7 +7,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, Field, model_validator
 
 from bot.api.fields import NoNul
-from bot.campaigns.schemas import Audience, Schedule, Strict
+from bot.broadcasts.schemas import Audience, Schedule, Strict
 from programs.engage.templates import CHOICE, CX_AUDIT, CX_PULSE, ENPS
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.campaigns.schedule import wall_clock_to_utc
+from bot.broadcasts.schedule import wall_clock_to_utc
 
 SATURDAY = 5
 

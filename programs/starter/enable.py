@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
-from bot.campaigns.models import Campaign
-from bot.campaigns.schemas import CampaignIn
-from bot.campaigns.service import create_campaign
+from bot.broadcasts.models import Broadcast
 from bot.i18n import LOCALES, Translator
 from bot.models import Tenant
+from programs.campaigns.schemas import CampaignIn
+from programs.campaigns.service import create_campaign
 from programs.instruct.models import Track
 from programs.instruct.schemas import LessonIn, QuizIn, TrackIn
 from programs.instruct.service import create_track
@@ -80,7 +80,7 @@ async def enable_starter(session: AsyncSession, tenant: Tenant, *, now: dt.datet
     assert tenant.id is not None
     result = StarterResult()
     have = set((await session.execute(
-        select(Campaign.starter_key).where(Campaign.tenant_id == tenant.id, col(Campaign.starter_key).is_not(None))
+        select(Broadcast.starter_key).where(Broadcast.tenant_id == tenant.id, col(Broadcast.starter_key).is_not(None))
     )).scalars())
     for starter in STARTER_CAMPAIGNS:
         key = PREFIX + starter.key

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.campaigns.scheduler import CampaignScheduler
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.scheduler import BroadcastScheduler
 from bot.db import Database
 from tests import databases
 from tests.bench.common import user_ids
@@ -51,7 +52,7 @@ def tick_cpu(url: str) -> float:
     async def run() -> float:
         db = Database(url)
         try:
-            scheduler = CampaignScheduler(db)
+            scheduler = BroadcastScheduler(db, roles=Roles())
             started = time.process_time()
             await scheduler.tick()
             return (time.process_time() - started) * 1000

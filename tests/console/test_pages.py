@@ -43,7 +43,7 @@ def test_a_bad_campaign_form_shows_every_problem_and_stores_nothing(console, sql
     assert answer.status_code == 422
     assert "nothing was saved" in answer.text and "schedule.recurring.cron" in answer.text and "name" in answer.text
     assert 'value="every day"' in answer.text  # what was typed is kept
-    assert scalar(sql, "select count(*) from campaign") == 0
+    assert scalar(sql, "select count(*) from broadcast") == 0
 
 
 def test_a_campaign_shows_its_audience_and_next_sends_and_pauses_and_resumes(console, sql):
@@ -57,15 +57,15 @@ def test_a_campaign_shows_its_audience_and_next_sends_and_pauses_and_resumes(con
     assert times.count("<time") == 15 and "Sat " not in times and "Sun " not in times and " 09:00 " in times
     csrf = csrf_of(page)
     assert admin.post(f"/admin/campaigns/{campaign_id}/pause", data={"csrf": csrf}).status_code == 303
-    assert scalar(sql, "select active from campaign") in (False, 0)
+    assert scalar(sql, "select active from broadcast") in (False, 0)
     assert admin.post(f"/admin/campaigns/{campaign_id}/send-now", data={"csrf": csrf}).status_code == 409
     assert admin.post(f"/admin/campaigns/{campaign_id}/resume", data={"csrf": csrf}).status_code == 303
-    assert scalar(sql, "select active from campaign") in (True, 1)
+    assert scalar(sql, "select active from broadcast") in (True, 1)
     edit = admin.get(f"/admin/campaigns/{campaign_id}/edit")
     assert 'value="0 9 * * *"' in edit.text
     saved = admin.post(f"/admin/campaigns/{campaign_id}/edit",
                        data={**CAMPAIGN_FORM, "name": "Daily tip", "csrf": csrf_of(edit)})
-    assert saved.status_code == 303 and scalar(sql, "select name from campaign") == "Daily tip"
+    assert saved.status_code == 303 and scalar(sql, "select name from broadcast") == "Daily tip"
     log = admin.get("/admin/audit").text
     for action in ("campaign.created", "campaign.paused", "campaign.resumed", "campaign.edited"):
         assert action in log
@@ -214,7 +214,7 @@ def test_editing_in_the_console_keeps_what_only_the_api_sets(console, sql):
     joiners = admin.post("/admin/campaigns/new", data={**CAMPAIGN_FORM, "audience": "new_joiners", "days": "30",
                                                        "csrf": csrf_of(edit)})
     assert joiners.status_code == 303
-    assert scalar(sql, "select count(*) from campaign") == 2
+    assert scalar(sql, "select count(*) from broadcast") == 2
 
 
 def test_the_form_previews_audience_and_next_sends_without_saving(console, sql):
@@ -224,9 +224,9 @@ def test_the_form_previews_audience_and_next_sends_without_saving(console, sql):
                                                            "members": f"{ALICE}, {BOB}", "csrf": csrf})
     assert preview.status_code == 200 and "reaches 2 members today" in preview.text
     assert "Europe/Warsaw" in preview.text and "America/New_York" in preview.text and "Mon " in preview.text
-    assert scalar(sql, "select count(*) from campaign") == 0
+    assert scalar(sql, "select count(*) from broadcast") == 0
     bad = admin.post("/admin/campaigns/preview", data={**CAMPAIGN_FORM, "cron": "nope", "csrf": csrf})
-    assert bad.status_code == 422 and scalar(sql, "select count(*) from campaign") == 0
+    assert bad.status_code == 422 and scalar(sql, "select count(*) from broadcast") == 0
 
 
 def test_the_overview_counts_kudos_by_value_and_failed_deliveries(console, fake_slack, sql):

@@ -64,8 +64,8 @@ def test_an_analyst_reads_results_but_changes_nothing_and_sees_no_identities(con
     for path in ("/admin/campaigns/new", f"/admin/campaigns/{campaign_id}/pause", "/admin/people/1/forget",
                  "/admin/settings/keys", "/admin/values"):
         assert analyst.post(path, data={**CAMPAIGN_FORM, "csrf": csrf, "slug": "x"}).status_code == 403, path
-    assert scalar(sql, "select count(*) from campaign") == 1 and scalar(sql, "select count(*) from api_key") == 0
-    assert scalar(sql, "select active from campaign") in (True, 1)
+    assert scalar(sql, "select count(*) from broadcast") == 1 and scalar(sql, "select count(*) from api_key") == 0
+    assert scalar(sql, "select active from broadcast") in (True, 1)
     assert "Alice" not in analyst.get("/admin/campaigns").text
     refused = analyst.get("/admin/people", headers={"Accept-Language": "pl-PL,pl;q=0.9"})
     assert refused.status_code == 403 and "Twoja rola na to nie pozwala" in refused.text  # a page, not JSON
@@ -106,7 +106,7 @@ def test_forms_without_the_sessions_csrf_token_are_refused(console, sql):
         assert admin.post("/admin/campaigns/new", data=data).status_code == 403, token
         assert admin.post("/admin/settings/keys", data={"name": "k", **({"csrf": token} if token else {})}
                           ).status_code == 403
-    assert scalar(sql, "select count(*) from campaign") == 0 and scalar(sql, "select count(*) from api_key") == 0
+    assert scalar(sql, "select count(*) from broadcast") == 0 and scalar(sql, "select count(*) from api_key") == 0
 
 
 def test_user_text_is_escaped_on_every_page(console, sql):

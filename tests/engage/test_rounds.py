@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from bot.campaigns.schedule import wall_clock_to_utc
+from bot.broadcasts.schedule import wall_clock_to_utc
 from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar, wait_until
 from tests.engage.conftest import ERIN, FRANK, create_survey, press, setup_world
 

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlmodel import select
 
-from bot.campaigns.materialise import materialise
-from bot.campaigns.models import Campaign
-from bot.campaigns.schedule import Slot
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.materialise import materialise
+from bot.broadcasts.models import Broadcast
+from bot.broadcasts.schedule import Slot
 from bot.db import sync_url
 from bot.models import Tenant
 from tests.conftest import ALICE, BOB, CAROL, DAVE, scalar, wait_until
@@ -133,7 +134,7 @@ def test_review_channel_roster_audience_and_step_down(slack, fake_slack, sql, se
 
         campaign = api.post("/campaigns", json={**CAMPAIGN, "audience": {"kind": "ambassadors"}})
         assert campaign.status_code == 201, campaign.text
-        reached = _materialised_members(database_url, campaign.json()["id"])
+        reached = _materialised_members(database_url, campaign.json()["id"], served.app.state.runtime.roles)
         assert reached == {ALICE, CAROL}
 
         status = slack.command("/cx", "ambassador", user=ALICE).json()
@@ -146,12 +147,12 @@ def test_review_channel_roster_audience_and_step_down(slack, fake_slack, sql, se
     wait_until(lambda: scalar(sql, "select count(*) from delivery where dedupe_key like :k", k="ambassador:%:ended") == 2)
 
 
-def _materialised_members(database_url: str, campaign_id: int) -> set[str]:
+def _materialised_members(database_url: str, campaign_id: int, roles: Roles) -> set[str]:
     async def work(session):
-        campaign = await session.get(Campaign, campaign_id)
+        campaign = await session.get(Broadcast, campaign_id)
         tenant = (await session.execute(select(Tenant))).scalars().one()
         later = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
-        await materialise(session, campaign, tenant, Slot(key="tomorrow", instant=later))
+        await materialise(session, campaign, tenant, Slot(key="tomorrow", instant=later), roles=roles)
 
     run_db(database_url, work)
     engine = create_engine(sync_url(database_url))

@@ -1,12 +1,12 @@
-"""What HR sends to create a campaign: validated message, audience and schedule."""
+"""A broadcast's validated parts: message, audience and schedule."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, HttpUrl, Tag, field_validator
 
 from bot.api.fields import Label, NoNul, PlatformId
 
@@ -45,7 +45,7 @@ class LocalizedText(Strict):
 
 
 class MessageIn(Strict):
-    """The campaign's message; `translations` maps `pl`/`uk` to localized text."""
+    """The broadcast's message; `translations` maps `pl`/`uk` to localized text."""
 
     text: NoNul = Field(min_length=1, max_length=3000)
     header: NoNul | None = Field(None, max_length=150)
@@ -94,13 +94,31 @@ class NewJoiners(Strict):
     days: int = Field(ge=1, le=365)
 
 
-class Ambassadors(Strict):
-    """CX ambassadors (once the Engage lever's ambassador roster exists)."""
-
-    kind: Literal["ambassadors"]
+NEUTRAL_KINDS = ("everyone", "members", "channel", "segment", "new_joiners")
+ROLE_KIND = r"^[a-z][a-z0-9_]{0,31}$"
 
 
-Audience = Annotated[Everyone | Members | Channel | Segment | NewJoiners | Ambassadors, Field(discriminator="kind")]
+class Role(Strict):
+    """Members holding a role that a program registered under `kind` (`Installation.add_audience`)."""
+
+    kind: str = Field(pattern=ROLE_KIND)
+
+
+def _audience_tag(value: Any) -> str | None:
+    """The union member for `value`: a neutral kind by its name, any other kind is a role."""
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    if not isinstance(kind, str):
+        return None
+    return kind if kind in NEUTRAL_KINDS else "role"
+
+
+Audience = Annotated[
+    Annotated[Everyone, Tag("everyone")] | Annotated[Members, Tag("members")] | Annotated[Channel, Tag("channel")]
+    | Annotated[Segment, Tag("segment")] | Annotated[NewJoiners, Tag("new_joiners")] | Annotated[Role, Tag("role")],
+    Discriminator(_audience_tag, custom_error_type="audience_kind",
+                  custom_error_message="an audience needs a `kind`: " + ", ".join(NEUTRAL_KINDS)
+                  + " or a role a program offers"),
+]
 
 
 class Once(Strict):
@@ -137,24 +155,3 @@ class Recurring(Strict):
 
 
 Schedule = Annotated[Once | Recurring, Field(discriminator="kind")]
-
-
-class CampaignIn(Strict):
-    """`POST /api/v1/campaigns`."""
-
-    name: NoNul = Field(min_length=1, max_length=200)
-    lever: NoNul = Field(min_length=1, max_length=16)  # the owning program's label (the campaigns program: a lever)
-    message: MessageIn
-    audience: Audience
-    schedule: Schedule
-
-
-class CampaignPatch(Strict):
-    """`PATCH /api/v1/campaigns/{id}`: any subset of the fields, and `active`."""
-
-    name: NoNul | None = Field(None, min_length=1, max_length=200)
-    lever: NoNul | None = Field(None, min_length=1, max_length=16)
-    message: MessageIn | None = None
-    audience: Audience | None = None
-    schedule: Schedule | None = None
-    active: bool | None = None

@@ -1,10 +1,9 @@
-"""Campaign and occurrence tables: the broadcast library's.
+"""Broadcast and occurrence tables: the broadcast library's.
 
-A campaign is a message + audience + schedule, with a short label its program gives
-it (the campaigns program stores the lever there). Each firing is an
-occurrence, keyed uniquely per (campaign, slot), and each occurrence × recipient is
-one delivery row in the outbox (unique dedupe key), so materialising twice changes
-nothing.
+A broadcast is a message + audience + schedule, with a short label its program gives
+it. Each firing is an occurrence, keyed uniquely per (broadcast, slot), and each
+occurrence × recipient is one delivery row in the outbox (unique dedupe key), so
+materialising twice changes nothing.
 """
 
 from __future__ import annotations
@@ -18,13 +17,13 @@ from sqlmodel import Field, SQLModel
 from bot.columns import UTCDateTime, created_at_field
 
 
-class Campaign(SQLModel, table=True):
+class Broadcast(SQLModel, table=True):
     """A planned message: what (message), to whom (audience), when (schedule)."""
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True)
     name: str = Field(sa_column=Column(String(200), nullable=False))
-    lever: str = Field(sa_column=Column(String(16), nullable=False))  # the owning program's label
+    label: str = Field(sa_column=Column(String(16), nullable=False))  # the owning program's label
     message: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     audience: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     schedule: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
@@ -38,18 +37,18 @@ class Campaign(SQLModel, table=True):
 
 
 class Occurrence(SQLModel, table=True):
-    """One firing of a campaign. `slot` is the wall-clock slot it stands for.
+    """One firing of a broadcast. `slot` is the wall-clock slot it stands for.
 
     For a fixed time zone the slot is the UTC instant; for "each recipient's own
     time zone" it is the local date and time (`2026-03-29T09:00`), and every
     recipient's delivery is due at that wall-clock time in their zone.
     """
 
-    __table_args__ = (UniqueConstraint("campaign_id", "slot", name="uq_occurrence_slot"),)
+    __table_args__ = (UniqueConstraint("broadcast_id", "slot", name="uq_occurrence_slot"),)
 
     id: int | None = Field(default=None, primary_key=True)
     tenant_id: int = Field(foreign_key="tenant.id", index=True)
-    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    broadcast_id: int = Field(foreign_key="broadcast.id", index=True)
     slot: str = Field(sa_column=Column(String(40), nullable=False))
     first_due_at: dt.datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
     recipients: int = 0

@@ -1,4 +1,4 @@
-"""When a campaign will next reach a member: its next sends in their own time zone, skips applied."""
+"""When a broadcast will next reach a member: its next sends in their own time zone, skips applied."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.audience import resolve_members
-from bot.campaigns.materialise import AUDIENCE, SCHEDULE, skip_reason
-from bot.campaigns.models import Campaign
-from bot.campaigns.schedule import slots_between
-from bot.campaigns.schemas import Once
+from bot.broadcasts.audience import Roles, resolve_members
+from bot.broadcasts.materialise import AUDIENCE, SCHEDULE, skip_reason
+from bot.broadcasts.models import Broadcast
+from bot.broadcasts.schedule import slots_between
+from bot.broadcasts.schemas import Once
 from bot.context import zone_of
 from bot.models import Member, Tenant
 
@@ -20,10 +20,10 @@ ONCE_HORIZON = dt.timedelta(days=100 * 366)
 
 
 def next_sends(
-    campaign: Campaign, tenant: Tenant, member: Member, now: dt.datetime, count: int = 5
+    broadcast: Broadcast, tenant: Tenant, member: Member, now: dt.datetime, count: int = 5
 ) -> list[dt.datetime]:
-    """The next `count` times (in the member's zone) the campaign reaches `member`, weekends and holidays skipped."""
-    schedule = SCHEDULE.validate_python(campaign.schedule)
+    """The next `count` times (in the member's zone) the broadcast reaches `member`, weekends and holidays skipped."""
+    schedule = SCHEDULE.validate_python(broadcast.schedule)
     zone = zone_of(member, tenant)
     found: list[dt.datetime] = []
     horizon = ONCE_HORIZON if isinstance(schedule, Once) else HORIZON
@@ -38,11 +38,11 @@ def next_sends(
 
 
 async def audience_and_samples(
-    session: AsyncSession, campaign: Campaign, tenant: Tenant, now: dt.datetime, samples: int = 3
+    session: AsyncSession, broadcast: Broadcast, tenant: Tenant, now: dt.datetime, roles: Roles, samples: int = 3
 ) -> tuple[int, Sequence[Member]]:
-    """How many members the campaign reaches today, and up to `samples` of them in different time zones."""
+    """How many members the broadcast reaches today, and up to `samples` of them in different time zones."""
     assert tenant.id is not None
-    members = await resolve_members(session, tenant.id, AUDIENCE.validate_python(campaign.audience), now)
+    members = await resolve_members(session, tenant.id, AUDIENCE.validate_python(broadcast.audience), now, roles)
     picked: dict[str, Member] = {}
     for member in members:
         picked.setdefault(str(zone_of(member, tenant)), member)

@@ -1,6 +1,6 @@
-"""Turning a campaign slot into an occurrence and one outbox delivery per recipient.
+"""Turning a broadcast slot into an occurrence and one outbox delivery per recipient.
 
-Everything is keyed: the occurrence by (campaign, slot), each delivery by
+Everything is keyed: the occurrence by (broadcast, slot), each delivery by
 (occurrence, member), so a second firing, a retry or a second scheduler inserts
 nothing new.
 """
@@ -18,11 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from bot import wakeup
-from bot.campaigns.audience import resolve_members
-from bot.campaigns.content import message_for
-from bot.campaigns.models import Campaign, Occurrence
-from bot.campaigns.schedule import Slot
-from bot.campaigns.schemas import Audience, Channel, Recurring, Schedule
+from bot.broadcasts.audience import Roles, resolve_members
+from bot.broadcasts.content import message_for
+from bot.broadcasts.models import Broadcast, Occurrence
+from bot.broadcasts.schedule import Slot
+from bot.broadcasts.schemas import Audience, Channel, Recurring, Schedule
 from bot.context import zone_of
 from bot.db import dialect_of, upsert_insert
 from bot.models import Delivery, DeliveryStatus, Lane, Member, TargetKind, Tenant, utcnow
@@ -61,25 +61,25 @@ def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
 
 
 async def materialise(
-    session: AsyncSession, campaign: Campaign, tenant: Tenant, slot: Slot, *, now: dt.datetime | None = None,
-    schedule: Schedule | None = None,
+    session: AsyncSession, broadcast: Broadcast, tenant: Tenant, slot: Slot, *, roles: Roles,
+    now: dt.datetime | None = None, schedule: Schedule | None = None,
 ) -> Occurrence | None:
     """Create the slot's occurrence and deliveries; None when it already exists.
 
-    `schedule` is the campaign's parsed schedule when the caller has it already.
+    `roles` resolves a role audience; `schedule` is the broadcast's parsed schedule when the caller has it already.
     """
     now = now or utcnow()
-    assert campaign.id is not None and tenant.id is not None
-    audience = AUDIENCE.validate_python(campaign.audience)
-    members = await resolve_members(session, tenant.id, audience, now)
-    schedule = schedule or SCHEDULE.validate_python(campaign.schedule)
-    rows = _delivery_rows(campaign, tenant, slot, audience, schedule, members, now)
+    assert broadcast.id is not None and tenant.id is not None
+    audience = AUDIENCE.validate_python(broadcast.audience)
+    members = await resolve_members(session, tenant.id, audience, now, roles)
+    schedule = schedule or SCHEDULE.validate_python(broadcast.schedule)
+    rows = _delivery_rows(broadcast, tenant, slot, audience, schedule, members, now)
     first_due = min((row["due_at"] for row in rows), default=slot.instant or now)
     inserted = await session.execute(
         _insert(session)(Occurrence).values(
-            tenant_id=tenant.id, campaign_id=campaign.id, slot=slot.key, first_due_at=first_due,
+            tenant_id=tenant.id, broadcast_id=broadcast.id, slot=slot.key, first_due_at=first_due,
             recipients=len(rows), materialised_at=now, created_at=now,
-        ).on_conflict_do_nothing(index_elements=["campaign_id", "slot"]).returning(col(Occurrence.id))
+        ).on_conflict_do_nothing(index_elements=["broadcast_id", "slot"]).returning(col(Occurrence.id))
     )
     occurrence_id = inserted.scalar()
     if occurrence_id is None:
@@ -96,13 +96,13 @@ async def materialise(
 
 
 def _delivery_rows(
-    campaign: Campaign, tenant: Tenant, slot: Slot, audience: Audience, schedule: Schedule,
+    broadcast: Broadcast, tenant: Tenant, slot: Slot, audience: Audience, schedule: Schedule,
     members: Sequence[Member], now: dt.datetime,
 ) -> list[dict[str, Any]]:
     base = {"tenant_id": tenant.id, "attempts": 0, "created_at": now, "lane": Lane.BROADCAST.value}
     if isinstance(audience, Channel):
         due = slot.due_for(zone_of(Member(tenant_id=0, external_id=""), tenant))
-        message = message_for(campaign.message, tenant.default_locale).model_dump(mode="json")
+        message = message_for(broadcast.message, tenant.default_locale).model_dump(mode="json")
         return [{**base, "dedupe_key": "occ:{occurrence}:channel", "target_kind": TargetKind.CHANNEL.value,
                  "target_id": audience.channel, "member_id": None, "locale": tenant.default_locale,
                  "message": message, "status": DeliveryStatus.PENDING.value, "due_at": max(due, now), "error": None}]
@@ -111,11 +111,11 @@ def _delivery_rows(
     for member in members:
         zone = zone_of(member, tenant)
         due = slot.due_for(zone)
-        if slot.instant is None and due < campaign.created_at:
-            continue  # this recipient's local time had passed before the campaign existed
+        if slot.instant is None and due < broadcast.created_at:
+            continue  # this recipient's local time had passed before the broadcast existed
         locale = member.locale or tenant.default_locale
         if locale not in messages:
-            messages[locale] = message_for(campaign.message, locale).model_dump(mode="json")
+            messages[locale] = message_for(broadcast.message, locale).model_dump(mode="json")
         reason = skip_reason(schedule, member, slot.local_date_for(zone))
         rows.append({
             **base, "dedupe_key": f"occ:{{occurrence}}:{member.id}", "target_kind": TargetKind.MEMBER.value,
@@ -126,21 +126,21 @@ def _delivery_rows(
     return rows
 
 
-async def active_campaigns(session: AsyncSession) -> Sequence[tuple[Campaign, Tenant]]:
-    """Every active campaign with its tenant."""
+async def active_broadcasts(session: AsyncSession) -> Sequence[tuple[Broadcast, Tenant]]:
+    """Every active broadcast with its tenant."""
     result = await session.execute(
-        select(Campaign, Tenant).join(Tenant, col(Tenant.id) == col(Campaign.tenant_id)).where(col(Campaign.active))
+        select(Broadcast, Tenant).join(Tenant, col(Tenant.id) == col(Broadcast.tenant_id)).where(col(Broadcast.active))
     )
-    return [(campaign, tenant) for campaign, tenant in result]
+    return [(broadcast, tenant) for broadcast, tenant in result]
 
 
 async def existing_slots(session: AsyncSession, wanted: Sequence[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which of the (campaign id, slot key) pairs already have an occurrence: one query."""
+    """Which of the (broadcast id, slot key) pairs already have an occurrence: one query."""
     if not wanted:
         return set()
-    campaign_ids = sorted({campaign_id for campaign_id, _ in wanted})
+    broadcast_ids = sorted({broadcast_id for broadcast_id, _ in wanted})
     slots = sorted({slot for _, slot in wanted})
-    query = select(Occurrence.campaign_id, Occurrence.slot).where(
-        col(Occurrence.campaign_id).in_(campaign_ids), col(Occurrence.slot).in_(slots)
+    query = select(Occurrence.broadcast_id, Occurrence.slot).where(
+        col(Occurrence.broadcast_id).in_(broadcast_ids), col(Occurrence.slot).in_(slots)
     )
-    return {(campaign_id, slot) for campaign_id, slot in (await session.execute(query)).all()}
+    return {(broadcast_id, slot) for broadcast_id, slot in (await session.execute(query)).all()}

@@ -1,4 +1,4 @@
-"""The scheduler: on every tick the leader materialises due campaign slots and runs program ticks.
+"""The scheduler: on every tick the leader materialises due broadcast slots and runs program ticks.
 
 APScheduler 3 only times the tick (in-memory job store, never shared between
 processes); every change it causes is keyed in the database, so a second firing
@@ -14,8 +14,9 @@ import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.campaigns.leader import Leadership
-from bot.campaigns.planning import materialise_due
+from bot.broadcasts.audience import Roles
+from bot.broadcasts.leader import Leadership
+from bot.broadcasts.planning import materialise_due
 from bot.db import Database
 from bot.models import utcnow
 
@@ -24,11 +25,12 @@ log = structlog.get_logger(__name__)
 Tick = Callable[[AsyncSession, dt.datetime], Awaitable[int]]
 
 
-class CampaignScheduler:
+class BroadcastScheduler:
     """Materialises occurrences while this process is the leader."""
 
-    def __init__(self, db: Database, *, interval: float = 30.0, ticks: list[Tick] | None = None) -> None:
+    def __init__(self, db: Database, *, roles: Roles, interval: float = 30.0, ticks: list[Tick] | None = None) -> None:
         self.db = db
+        self.roles = roles
         self.interval = interval
         self.ticks = ticks or []
         self.leadership = Leadership(db)
@@ -40,7 +42,7 @@ class CampaignScheduler:
         if not await self.leadership.acquire():
             return 0
         now = now or utcnow()
-        created = await materialise_due(self.db, now)
+        created = await materialise_due(self.db, now, self.roles)
         for program_tick in self.ticks:
             try:
                 async with self.db.transaction() as session:

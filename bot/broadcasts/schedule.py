@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.campaigns.schemas import RECIPIENT, Once, Recurring
+from bot.broadcasts.schemas import RECIPIENT, Once, Recurring
 
 UTC = dt.UTC
 FLOATING = ZoneInfo("UTC")  # cron over local wall-clock times, before any real zone applies
@@ -27,7 +27,7 @@ MAX_SLOTS = 1000
 
 @dataclass(frozen=True)
 class Slot:
-    """One firing: `key` is unique per campaign; `local` is set for recipient-zone slots."""
+    """One firing: `key` is unique per broadcast; `local` is set for recipient-zone slots."""
 
     key: str
     instant: dt.datetime | None = None

@@ -1,14 +1,14 @@
-"""A campaign's message as a neutral message, in the recipient's language."""
+"""A broadcast's message as a neutral message, in the recipient's language."""
 
 from __future__ import annotations
 
 from functools import cache
 
-from bot.campaigns.schemas import MessageIn
+from bot.broadcasts.schemas import MessageIn
 from bot.messages import Actions, Block, Button, Header, Image, Link, Message, Plain, Span, Text
 
 
-def campaign_message(message: MessageIn, locale: str) -> Message:
+def broadcast_message(message: MessageIn, locale: str) -> Message:
     """Render HR's message (text is shown literally, never as markup) for `locale`."""
     localized = message.translations.get(locale)  # type: ignore[call-overload]
     text = localized.text if localized else message.text
@@ -23,7 +23,7 @@ def campaign_message(message: MessageIn, locale: str) -> Message:
     if message.image_url:
         blocks.append(Image(url=str(message.image_url), alt=header or text[:100]))
     if message.button:
-        blocks.append(Actions(buttons=[Button(action_id="campaign.link", label=message.button.label,
+        blocks.append(Actions(buttons=[Button(action_id="broadcast.link", label=message.button.label,
                                               url=str(message.button.url))]))
     fallback = f"{header}: {text}" if header else text
     return Message(fallback=fallback[:3000], blocks=blocks)
@@ -35,7 +35,7 @@ def _parsed(raw: str) -> MessageIn:
 
 
 def message_for(raw: dict[str, object], locale: str) -> Message:
-    """`campaign_message` from the stored JSON."""
+    """`broadcast_message` from the stored JSON."""
     import json
 
-    return campaign_message(_parsed(json.dumps(raw, sort_keys=True)), locale)
+    return broadcast_message(_parsed(json.dumps(raw, sort_keys=True)), locale)

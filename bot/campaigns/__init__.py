@@ -1,1 +1,0 @@
-"""Campaigns: scheduled messages to an audience, materialised into outbox deliveries."""
