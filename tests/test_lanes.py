@@ -20,7 +20,8 @@ async def test_interactive_deliveries_are_claimed_before_an_older_broadcast_back
     try:
         async with db.transaction() as session:
             broadcast = [
-                Outgoing(1, f"occ:1:{n}", TargetKind.MEMBER, f"U{n}", message, due_at=earlier, lane=Lane.BROADCAST)
+                Outgoing(1, f"occ:1:{n}", TargetKind.MEMBER, f"U{n}", message,
+                         due_at=earlier + dt.timedelta(seconds=30 - n), lane=Lane.BROADCAST)
                 for n in range(30)
             ]
             kudos = [Outgoing(1, f"kudos:{n}", TargetKind.MEMBER, f"U{n}", message) for n in range(3)]
@@ -33,3 +34,4 @@ async def test_interactive_deliveries_are_claimed_before_an_older_broadcast_back
         await db.close()
     assert keys[:3] == ["kudos:0", "kudos:1", "kudos:2"]
     assert lanes == ["interactive"] * 3 + ["broadcast"] * 2
+    assert keys[3:] == ["occ:1:29", "occ:1:28"]  # then the broadcast's oldest rows
