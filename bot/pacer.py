@@ -19,6 +19,7 @@ from bot.pace_store import PaceState, PaceStore
 from bot.throttle import PaceProfile, Window
 
 HORIZON = 0.5  # seconds: a message whose slot is nearer than this is sent at its slot, not handed back
+TENANT_KEY_PREFIX = "t:"  # a tenant's pace key is this and its id (`/metrics` joins on it in SQL)
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Budget:
     @property
     def key(self) -> str:
         """The tenant's pace key."""
-        return f"t:{self.tenant_id}"
+        return f"{TENANT_KEY_PREFIX}{self.tenant_id}"
 
     def conversation_keys(self, conversation: str) -> list[str]:
         """One pace key per window of a conversation."""

@@ -16,7 +16,9 @@ from bot.db import Database
 from bot.metrics import OUTBOX, SEND_RATE
 from bot.models import Delivery, DeliveryStatus, Lane, Tenant
 from bot.pace_store import Pace
+from bot.pacer import TENANT_KEY_PREFIX
 
+# the outbox states worth watching (the console's delivery health shows the same)
 WATCHED = (DeliveryStatus.PENDING.value, DeliveryStatus.IN_FLIGHT.value, DeliveryStatus.FAILED.value)
 
 
@@ -33,7 +35,7 @@ async def refresh(db: Database) -> None:
         platforms = set((await session.execute(select(Tenant.platform).distinct())).scalars())
         rates = []
         if db.dialect == "postgresql":
-            key = func.concat("t:", Tenant.id)  # the tenant's pace key (`pacer.Budget.key`)
+            key = func.concat(TENANT_KEY_PREFIX, Tenant.id)  # the tenant's pace key (`pacer.Budget.key`)
             rates = list(await session.execute(
                 select(Tenant.platform, Tenant.external_id, Pace.rate)
                 .join(Pace, col(Pace.key) == key).where(col(Pace.rate).is_not(None))

@@ -14,10 +14,10 @@ from bot.console.render import number, page
 from bot.console.send_rates import send_rate
 from bot.console.session import Viewer
 from bot.i18n import Translator
-from bot.models import Delivery, DeliveryStatus, Tenant
+from bot.models import Delivery, Tenant
+from bot.shared_metrics import WATCHED
 
 router = APIRouter()
-WATCHED = (DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT, DeliveryStatus.FAILED)
 
 
 async def delivery_health(session: AsyncSession, tenant_id: int, t: Translator) -> Chart:
@@ -25,7 +25,7 @@ async def delivery_health(session: AsyncSession, tenant_id: int, t: Translator) 
     send rate (`/metrics`' `fivefold_send_rate_per_second`) beside them."""
     rows = await session.execute(
         select(Delivery.lane, Delivery.status, func.count())
-        .where(Delivery.tenant_id == tenant_id, col(Delivery.status).in_([s.value for s in WATCHED]))
+        .where(Delivery.tenant_id == tenant_id, col(Delivery.status).in_(WATCHED))
         .group_by(col(Delivery.lane), col(Delivery.status))
     )
     tenant = await session.get(Tenant, tenant_id)
@@ -33,7 +33,7 @@ async def delivery_health(session: AsyncSession, tenant_id: int, t: Translator) 
     counts: dict[str, list[Value]] = {}
     for lane, status, count in rows:
         label = f"{tenant.platform} · {lane}"
-        counts.setdefault(label, [0] * len(WATCHED))[[s.value for s in WATCHED].index(status)] = int(count)
+        counts.setdefault(label, [0] * len(WATCHED))[WATCHED.index(status)] = int(count)
     rate = await send_rate(session, tenant)
     shown = t._("not measured yet") if rate is None else t._("{rate} a second").format(rate=number(rate))
     ordered = sorted(counts.items()) or [(tenant.platform, [0] * len(WATCHED))]  # the rate shows when all is sent
