@@ -54,36 +54,45 @@ async def load_world(
 ) -> tuple[Tenant, dict[str, Member]] | None:
     """The actor's tenant and the named members in one query (None when nobody is known).
 
-    On PostgreSQL `lock_actor` locks the actor's row for the transaction, which
-    serialises one member's concurrent requests (e.g. the daily kudos allowance).
+    On PostgreSQL `lock_actor` first locks the actor's row, and only the actor's, for the
+    transaction: one member's concurrent requests run one after the other (e.g. the daily
+    kudos allowance), while requests that merely name the same member (kudos to a popular
+    colleague) do not wait for each other. The lock is FOR NO KEY UPDATE, which rows that
+    refer to the member (a kudos to them, checked by its foreign key) do not wait for.
     """
-    query = _world_query(dialect_of(session), lock_actor)
-    parameters = {
-        "platform": actor.platform, "tenant": actor.tenant_external_id,
-        "ids": list(dict.fromkeys(external_ids)),
-    }
-    rows = (await session.execute(query, parameters)).all()
+    dialect = dialect_of(session)
+    where = {"platform": actor.platform, "tenant": actor.tenant_external_id}
+    if lock_actor and dialect == "postgresql":
+        await session.execute(_ACTOR_LOCK, {**where, "actor": actor.member_external_id})
+    parameters = {**where, "ids": list(dict.fromkeys(external_ids))}
+    rows = (await session.execute(_world_query(dialect), parameters)).all()
     if not rows:  # unknown tenant or actor: the caller takes the first-contact path
         return None
     return rows[0][1], {member.external_id: member for member, _tenant in rows}
 
 
+_ACTOR_LOCK = (
+    select(Member.id)
+    .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
+    .where(Tenant.platform == bindparam("platform"), Tenant.external_id == bindparam("tenant"))
+    .where(Member.external_id == bindparam("actor"))
+    .with_for_update(of=Member, key_share=True)  # FOR NO KEY UPDATE: kudos naming them still insert
+)
+
+
 @functools.cache
-def _world_query(dialect: str, lock: bool) -> Select[Member, Tenant]:
+def _world_query(dialect: str) -> Select[Member, Tenant]:
     if dialect == "postgresql":  # one array parameter: the same SQL text (and plan) for any count
         named = col(Member.external_id) == any_(bindparam("ids", type_=ARRAY(String)))
     else:
         named = col(Member.external_id).in_(bindparam("ids", expanding=True))
-    query = (
+    return (
         select(Member, Tenant)
         .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
         .where(Tenant.platform == bindparam("platform"), Tenant.external_id == bindparam("tenant"))
         .where(named)
         .order_by(col(Member.id))
     )
-    if lock and dialect == "postgresql":
-        return query.with_for_update(of=Member)  # in id order: no deadlocks
-    return query
 
 
 class MemberDirectory:

@@ -7,6 +7,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import event
 
 from tests.conftest import ALICE, BOB, CAROL, DAVE, GONE, ROBOT, scalar, wait_until
@@ -172,7 +173,7 @@ def test_a_kudos_to_several_people_is_one_fixed_set_of_statements(served, slack,
     assert "Kudos sent to @Bob, @Dave" in response.json()["text"]
     assert kudos_count(sql) == 5 and scalar(sql, "select count(*) from kudos_tag") == 4
     steps = {
-        "members and tenant": r"^SELECT member\..* JOIN tenant",
+        "members and tenant": r"^SELECT member\..* JOIN tenant (?!.* FOR NO KEY UPDATE)",
         "dedupe key": r"^INSERT INTO processed_event",
         "allowance": r"^SELECT count\(\*\) .*FROM kudos WHERE",
         "kudos": r"^INSERT INTO kudos \(",
@@ -180,5 +181,23 @@ def test_a_kudos_to_several_people_is_one_fixed_set_of_statements(served, slack,
         "outbox": r"^INSERT INTO delivery",
     }
     # (the worker, woken by the commit, runs its own statements meanwhile: not counted)
+    if sql.dialect.name == "postgresql":  # the giver's row alone is locked (one giver's requests queue)
+        steps["giver's lock"] = r"^SELECT member\.id .* JOIN tenant .*FOR NO KEY UPDATE OF member$"
     counts = {step: sum(bool(re.search(pattern, s)) for s in seen) for step, pattern in steps.items()}
     assert counts == dict.fromkeys(steps, 1)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # SQLite has no row locks
+def test_kudos_to_someone_whose_own_request_is_running_do_not_wait_for_it(slack, sql):
+    """Only the giver's row is locked: naming a colleague whose own request holds their row goes through."""
+    slack.command("/cx", "stats", user=ALICE)  # first contact: profiles cached
+    slack.command("/cx", "stats", user=BOB)
+    with sql.connect() as conn, ThreadPoolExecutor(max_workers=1) as pool:
+        conn.exec_driver_sql(f"select id from member where external_id = '{BOB}' for no key update")  # as Bob's own request does
+        given = pool.submit(slack.command, "/kudos", f"<@{BOB}> thanks", user=ALICE)
+        try:
+            text = given.result(timeout=10).text
+        finally:
+            conn.rollback()  # Bob's request ends; a waiting kudos would go on now
+        assert "Kudos sent" in text
+    assert kudos_count(sql) == 1
