@@ -3,8 +3,11 @@
 A pace row is the state of one budget (a workspace/tenant, or one window of one
 conversation): `tat` is the GCRA's theoretical arrival time (epoch seconds), and
 for a tenant also the rate found so far, when the platform's Retry-After ends and
-when the rate was last cut. Every worker process on one PostgreSQL reads and
-updates the same rows under row locks, so together they stay within one budget.
+when the rate was last cut; for a conversation also how far ahead the rows given
+back to wait for it already reach (`queued_until`: the next one given back goes
+after them, so a busy conversation's rows are not claimed again all at once).
+Every worker process on one PostgreSQL reads and updates the same rows under row
+locks, so together they stay within one budget.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ class Pace(SQLModel, table=True):
     rate: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     paused_until: float = Field(default=0.0, sa_column=Column(Float, nullable=False, default=0.0))
     cut_at: float = Field(default=0.0, sa_column=Column(Float, nullable=False, default=0.0))
+    queued_until: float = Field(default=0.0, sa_column=Column(Float, nullable=False, default=0.0))
 
 
 @dataclass
@@ -39,6 +43,7 @@ class PaceState:
     rate: float | None = None
     paused_until: float = 0.0
     cut_at: float = 0.0
+    queued_until: float = 0.0
 
 
 Change = Callable[[dict[str, PaceState]], None]
@@ -77,8 +82,8 @@ class MemoryPaceStore(PaceStore):
             change(states)
 
     async def forget_before(self, moment: float) -> None:
-        """Drop conversation states (no rate) whose slots have all passed."""
-        for key in [k for k, s in self.states.items() if s.rate is None and s.tat < moment]:
+        """Drop conversation states (no rate) whose slots and queued rows have all passed."""
+        for key in [k for k, s in self.states.items() if s.rate is None and max(s.tat, s.queued_until) < moment]:
             del self.states[key]
 
 
@@ -100,7 +105,8 @@ class DatabasePaceStore(PaceStore):
         ordered = sorted(set(keys))
         async with self.db.transaction() as session:
             insert = upsert_insert(dialect_of(session))(Pace).on_conflict_do_nothing(index_elements=["key"])
-            await session.execute(insert, [{"key": key, "tat": 0.0, "paused_until": 0.0, "cut_at": 0.0}
+            await session.execute(insert, [{"key": key, "tat": 0.0, "paused_until": 0.0, "cut_at": 0.0,
+                                            "queued_until": 0.0}
                                            for key in ordered])
             query = select(Pace).where(col(Pace.key).in_(ordered)).order_by(col(Pace.key)).with_for_update()
             rows = {row.key: row for row in (await session.execute(query)).scalars()}
@@ -110,15 +116,17 @@ class DatabasePaceStore(PaceStore):
                 row = rows[key]
                 row.tat, row.rate = state.tat, state.rate
                 row.paused_until, row.cut_at = state.paused_until, state.cut_at
+                row.queued_until = state.queued_until
 
     async def forget_before(self, moment: float) -> None:
-        """Delete conversation rows whose slots have all passed."""
+        """Delete conversation rows whose slots and queued rows have all passed."""
         async with self.db.transaction() as session:
-            await session.execute(delete(Pace).where(col(Pace.rate).is_(None), col(Pace.tat) < moment))
+            await session.execute(delete(Pace).where(col(Pace.rate).is_(None), col(Pace.tat) < moment,
+                                                  col(Pace.queued_until) < moment))
 
 
 def _state(row: Pace) -> PaceState:
-    return PaceState(row.key, row.tat, row.rate, row.paused_until, row.cut_at)
+    return PaceState(row.key, row.tat, row.rate, row.paused_until, row.cut_at, row.queued_until)
 
 
 def pace_store(db: Database) -> PaceStore:

@@ -9,7 +9,6 @@ told when it may go next, so the worker hands it back instead of sleeping on it.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -93,15 +92,15 @@ class Pacer:
         plan = Plan()
 
         def take(states: dict[str, PaceState]) -> None:
-            now, waiting = time.time(), Counter[str]()
+            now = time.time()
             tenant = states[budget.key]
             spacing = max((window.interval for window in budget.windows), default=0.0)
             for conversation in conversations:
                 windows = [states[key] for key in budget.conversation_keys(conversation)]
                 ready = throttle.conversation_earliest(windows, budget.windows, now)
-                if ready > now + HORIZON:  # a busy conversation: spread its messages over successive slots
-                    plan.slots.append(Slot(None, ready - now + waiting[conversation] * spacing, "conversation_limit"))
-                    waiting[conversation] += 1
+                if ready > now + HORIZON:  # a busy conversation: each row given back waits for its own slot
+                    plan.slots.append(Slot(None, throttle.queue_behind(windows, ready, spacing, now) - now,
+                                           "conversation_limit"))
                     continue
                 at = max(ready, throttle.tenant_earliest(tenant, budget.profile, now))
                 if at > now + HORIZON:

@@ -70,6 +70,19 @@ def conversation_send(states: list[PaceState], windows: tuple[Window, ...], at: 
         state.tat = max(state.tat, at) + window.interval
 
 
+def queue_behind(states: list[PaceState], ready: float, spacing: float, now: float) -> float:
+    """When a message the busy conversation cannot take now should come back: after the rows already
+    given back to wait for it (one `spacing` apart), or at `ready` when none is waiting.
+
+    Without this every row of a long queue came back at the same `ready` and was claimed and given
+    back again, all of them, each time the conversation took one message.
+    """
+    queue = states[0]
+    at = max(ready, queue.queued_until + spacing) if queue.queued_until > now else ready
+    queue.queued_until = at
+    return at
+
+
 def rate_of(state: PaceState, profile: PaceProfile) -> float:
     """The tenant's current rate (the profile's start before it was ever adapted)."""
     return min(profile.ceiling, state.rate if state.rate is not None else profile.start)

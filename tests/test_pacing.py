@@ -46,6 +46,19 @@ def test_a_burst_into_one_conversation_gets_successive_slots_and_other_conversat
     assert all(0.99 <= later - earlier <= 1.01 for earlier, later in pairwise(waits))
 
 
+def test_rows_given_back_by_a_later_batch_queue_behind_the_earlier_ones():
+    """A long queue for one channel: each row comes back at its own slot, not all of them at the next one
+    (they were claimed and given back again, every one, each time the channel took a message)."""
+    pacer = Pacer(MemoryPaceStore())
+    budget = Budget(1, "slack:T1", PaceProfile(start=1000.0, ceiling=1000.0, burst=100), windows_of(((1.0, 1),)))
+    first = asyncio.run(pacer.plan(budget, ["a"] * 4)).slots
+    second = asyncio.run(pacer.plan(budget, ["a"] * 3)).slots
+    assert first[0].delay is not None and all(slot.delay is None for slot in first[1:] + second)
+    waits = [slot.retry_in for slot in first[1:] + second]
+    assert all(0.99 <= later - earlier <= 1.01 for earlier, later in pairwise(waits)), waits
+    assert waits[-1] == pytest.approx(6.0, abs=0.05)  # the 7th message to the channel: six seconds on
+
+
 def test_the_strictest_window_sets_the_spacing_so_no_window_is_ever_exceeded():
     slots = slots_for(["a"] * 3, ((1.0, 7), (30.0, 20)))
     assert slots[0].delay is not None and [slot.delay for slot in slots[1:]] == [None, None]
