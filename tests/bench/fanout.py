@@ -1,7 +1,8 @@
 """The fan-out benchmark (SPEC §4, "Fan-out"): DMs through a fake Slack API with a limit Fivefold is not told.
 
-    python -m tests.bench.fanout            # 30,000 DMs per scenario, ~10 minutes
-    python -m tests.bench.fanout --quick    # 3,000 DMs per scenario, ~2 minutes
+    python -m tests.bench.fanout            # 30,000 DMs per scenario, ~15 minutes
+    python -m tests.bench.fanout --quick    # 3,000 DMs per scenario, ~7 minutes
+    python -m tests.bench.fanout --only inbound   # inbound p99, outbox empty vs draining: 3 rounds, ~5 minutes
 
 On a fresh PostgreSQL database (dropped afterwards) a tenant with N members is
 seeded with bulk SQL and one `send_now` materialises N deliveries. `fivefold
@@ -298,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
             print(table(rows[-1:]).splitlines()[2], file=sys.stderr, flush=True)
         inbound = None
         if args.only in (None, "inbound"):
-            print(f"running: inbound /kudos with the outbox empty, then {count} draining …", file=sys.stderr, flush=True)
+            print(f"running: inbound /kudos with the outbox empty, then {count} draining "
+                  f"({draining.ROUNDS} rounds) …", file=sys.stderr, flush=True)
             inbound = draining.run_inbound(url, count, logs, RATE, FAKE_BURST)
     finally:
         databases.drop_postgres_database(url)
