@@ -71,11 +71,12 @@ async def load_world(
     return rows[0][1], {member.external_id: member for member, _tenant in rows}
 
 
+_OF_TENANT = col(Tenant.id) == col(Member.tenant_id)
+_THE_TENANT = (Tenant.platform == bindparam("platform"), Tenant.external_id == bindparam("tenant"))
 _ACTOR_LOCK = (
     select(Member.id)
-    .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
-    .where(Tenant.platform == bindparam("platform"), Tenant.external_id == bindparam("tenant"))
-    .where(Member.external_id == bindparam("actor"))
+    .join(Tenant, _OF_TENANT)
+    .where(*_THE_TENANT, Member.external_id == bindparam("actor"))
     .with_for_update(of=Member, key_share=True)  # FOR NO KEY UPDATE: kudos naming them still insert
 )
 
@@ -88,9 +89,8 @@ def _world_query(dialect: str) -> Select[Member, Tenant]:
         named = col(Member.external_id).in_(bindparam("ids", expanding=True))
     return (
         select(Member, Tenant)
-        .join(Tenant, col(Tenant.id) == col(Member.tenant_id))
-        .where(Tenant.platform == bindparam("platform"), Tenant.external_id == bindparam("tenant"))
-        .where(named)
+        .join(Tenant, _OF_TENANT)
+        .where(*_THE_TENANT, named)
         .order_by(col(Member.id))
     )
 
